@@ -1,0 +1,16 @@
+# The commands a newcomer types. Each installs what it needs on a fresh Debian machine.
+.PHONY: run test fmt lint
+
+## Run FinanceTracker locally (API + ML worker on local PostgreSQL and Redis).
+run:
+	@scripts/run.sh
+
+## Install what the tests need, then fmt check, clippy and the whole test suite.
+test:
+	@scripts/test.sh
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --workspace --all-targets -- -D warnings

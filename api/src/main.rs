@@ -1,0 +1,18 @@
+use std::process::ExitCode;
+
+use api::config::{Cli, Command};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = async {
+        cli.config.log.init()?;
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => api::serve::serve(cli.config).await,
+            Command::Migrate => api::serve::migrate(cli.config).await,
+        }
+    }
+    .await;
+    service_kit::exit::report("api", result)
+}

@@ -1,0 +1,89 @@
+//! The API binary started against the real Postgres and Redis: readiness, migrations,
+//! graceful shutdown and configuration errors.
+
+use sqlx::PgPool;
+use testkit::readiness::{
+    bad_setting_stops_the_binary, readiness_follows_the_stores, unreachable_stores_mean_not_ready,
+};
+use testkit::service::run_to_exit;
+use testkit::stores::{database_url, postgres_addr};
+
+const API: &str = env!("CARGO_BIN_EXE_api");
+
+fn test_database(pool: &PgPool) -> String {
+    pool.connect_options()
+        .get_database()
+        .expect("sqlx::test names its database")
+        .to_owned()
+}
+
+async fn applied_migrations(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await
+        .expect("the migrations table exists")
+}
+
+fn known_migrations() -> i64 {
+    i64::try_from(service_kit::schema::MIGRATOR.iter().count()).expect("few migrations")
+}
+
+#[sqlx::test(migrations = false)]
+async fn readyz_follows_postgres_redis_and_migrations(pool: PgPool) {
+    readiness_follows_the_stores(API, &test_database(&pool), &["migrations"]).await;
+    assert_eq!(applied_migrations(&pool).await, known_migrations());
+}
+
+#[tokio::test]
+async fn unreachable_stores_leave_the_api_alive_but_not_ready() {
+    unreachable_stores_mean_not_ready(API).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn migrate_applies_the_schema_and_running_it_again_is_harmless(pool: PgPool) {
+    let url = database_url(&test_database(&pool), postgres_addr());
+    for attempt in 1..=2 {
+        let output = run_to_exit(API, &["migrate"], &[("DATABASE_URL", url.clone())]).await;
+        assert!(
+            output.status.success(),
+            "attempt {attempt}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(applied_migrations(&pool).await, known_migrations());
+    let trigram: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")
+            .fetch_one(&pool)
+            .await
+            .expect("query");
+    assert_eq!(trigram, 1, "the first migration installs pg_trgm");
+}
+
+#[tokio::test]
+async fn migrate_without_postgres_fails_with_one_line() {
+    let url = database_url("financetracker", testkit::stores::closed_addr());
+    let output = run_to_exit(API, &["migrate"], &[("DATABASE_URL", url)]).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("api: cannot apply database migrations: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
+#[tokio::test]
+async fn an_unparseable_database_url_stops_the_api_naming_the_setting() {
+    let env = [(
+        "DATABASE_URL",
+        "postgres://app:hunter2@db:notaport/x".to_owned(),
+    )];
+    bad_setting_stops_the_binary(API, &env, "invalid DATABASE_URL (--database-url)").await;
+}
+
+#[tokio::test]
+async fn a_port_in_use_stops_the_api_naming_the_setting() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let env = [("LISTEN_ADDR", taken.local_addr().expect("addr").to_string())];
+    bad_setting_stops_the_binary(API, &env, "invalid LISTEN_ADDR (--listen-addr)").await;
+}

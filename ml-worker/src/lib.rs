@@ -1,0 +1,5 @@
+//! The FinanceTracker ML worker: categorises transactions with a local model.
+
+pub mod config;
+pub mod error;
+pub mod serve;

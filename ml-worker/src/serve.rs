@@ -1,0 +1,41 @@
+//! The ML worker's HTTP service. Starts even while Postgres or Redis is down (reporting
+//! not-ready) and drains on SIGTERM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use service_kit::metrics::Metrics;
+use service_kit::probes::Readiness;
+use service_kit::server;
+use service_kit::stores::{PostgresCheck, RedisCheck};
+
+use crate::config::Config;
+use crate::error::Error;
+
+pub async fn serve(config: Config) -> Result<(), Error> {
+    let pool = config.stores.postgres_pool()?;
+    let redis = config.stores.redis_client()?;
+    let listener = server::bind(config.listen_addr).await?;
+    let readiness = Arc::new(Readiness::new(
+        vec![
+            Box::new(PostgresCheck(pool.clone())),
+            Box::new(RedisCheck::new(redis)),
+        ],
+        Duration::from_secs(3),
+    ));
+    let metrics = Arc::new(Metrics::new("ml"));
+
+    server::run(
+        listener,
+        Router::new(),
+        readiness,
+        metrics,
+        Duration::from_secs(config.shutdown_grace_seconds),
+    )
+    .await
+    .map_err(Error::Serve)?;
+    pool.close().await;
+    tracing::info!("shutdown complete");
+    Ok(())
+}

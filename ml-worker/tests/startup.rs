@@ -1,0 +1,37 @@
+//! The ML worker binary started against the real Postgres and Redis: readiness, graceful
+//! shutdown and configuration errors.
+
+use sqlx::PgPool;
+use testkit::readiness::{
+    bad_setting_stops_the_binary, readiness_follows_the_stores, unreachable_stores_mean_not_ready,
+};
+
+const WORKER: &str = env!("CARGO_BIN_EXE_ml-worker");
+
+#[sqlx::test(migrations = false)]
+async fn readyz_follows_postgres_and_redis(pool: PgPool) {
+    let database = pool
+        .connect_options()
+        .get_database()
+        .expect("named")
+        .to_owned();
+    readiness_follows_the_stores(WORKER, &database, &[]).await;
+}
+
+#[tokio::test]
+async fn unreachable_stores_leave_the_worker_alive_but_not_ready() {
+    unreachable_stores_mean_not_ready(WORKER).await;
+}
+
+#[tokio::test]
+async fn an_unparseable_redis_url_stops_the_worker_naming_the_setting() {
+    let env = [("REDIS_URL", "http://not-redis:hunter2@x".to_owned())];
+    bad_setting_stops_the_binary(WORKER, &env, "invalid REDIS_URL (--redis-url)").await;
+}
+
+#[tokio::test]
+async fn a_port_in_use_stops_the_worker_naming_the_setting() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let env = [("LISTEN_ADDR", taken.local_addr().expect("addr").to_string())];
+    bad_setting_stops_the_binary(WORKER, &env, "invalid LISTEN_ADDR (--listen-addr)").await;
+}

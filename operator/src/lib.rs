@@ -1,0 +1,5 @@
+//! The FinanceTracker Kubernetes operator.
+
+pub mod config;
+pub mod error;
+pub mod serve;

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `make run`: brings FinanceTracker up on this machine. Installs and starts what is missing
+# (PostgreSQL, Redis), builds in release mode, starts the API and the ML worker, waits until
+# they answer, prints the URL, and stays in the foreground. Ctrl-C or SIGTERM stops what it
+# started, and only that.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/stores.sh
+source scripts/stores.sh
+
+API_PORT=${API_PORT:-8080}
+ML_PORT=${ML_PORT:-8090}
+export DATABASE_URL=${DATABASE_URL:-postgres://financetracker:financetracker@127.0.0.1:5432/financetracker}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+RUN_DIR=.run
+PIDS=()
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+for port in "$API_PORT" "$ML_PORT"; do
+    port_free "$port" || die "port $port is in use: is FinanceTracker already running? (choose others with API_PORT=... ML_PORT=...)"
+done
+
+ensure_packages curl
+ensure_stores
+
+say "building (release)"
+cargo build --release --locked -p api -p ml-worker
+
+mkdir -p "$RUN_DIR"
+
+stop_all() {
+    trap - INT TERM EXIT
+    if [ ${#PIDS[@]} -gt 0 ]; then
+        say "stopping services"
+        kill -TERM "${PIDS[@]}" 2>/dev/null || true
+        wait "${PIDS[@]}" 2>/dev/null || true
+    fi
+    stop_stores
+}
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
+
+# start NAME BINARY [ARGS...] with the environment set by the caller; output is prefixed.
+start() {
+    local name=$1; shift
+    "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
+    PIDS+=($!)
+}
+
+LISTEN_ADDR=127.0.0.1:$API_PORT start api target/release/api serve
+LISTEN_ADDR=127.0.0.1:$ML_PORT start ml-worker target/release/ml-worker
+
+wait_ready() {
+    local name=$1 url=$2 i
+    for i in $(seq 1 120); do
+        curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+        local pid
+        for pid in "${PIDS[@]}"; do
+            kill -0 "$pid" 2>/dev/null || die "$name stopped during start-up (its output is above)"
+        done
+        sleep 0.5
+    done
+    die "$name did not become ready within 60 s: $url"
+}
+wait_ready api "http://127.0.0.1:$API_PORT/readyz"
+wait_ready ml-worker "http://127.0.0.1:$ML_PORT/readyz"
+
+echo
+echo "FinanceTracker is running at http://127.0.0.1:$API_PORT"
+echo "  API        http://127.0.0.1:$API_PORT  (/healthz, /readyz, /metrics)"
+echo "  ML worker  http://127.0.0.1:$ML_PORT"
+echo "Press Ctrl-C to stop."
+echo
+
+# Stay in the foreground; if a service dies on its own, stop the rest and fail.
+set +e
+wait -n "${PIDS[@]}"
+status=$?
+set -e
+die "a service exited unexpectedly (status $status); stopping the others"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make test`: installs and starts what the tests need (PostgreSQL, Redis), then checks
+# formatting and lints and runs the whole test suite against the real stores. Ends with a
+# summary line `test: N passed, N failed, N skipped`, and a non-zero exit on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/stores.sh
+source scripts/stores.sh
+
+# The tests create their own throwaway databases on this server (#[sqlx::test]); they never
+# touch the `financetracker` database that `make run` uses.
+export DATABASE_URL=${DATABASE_URL:-postgres://financetracker:financetracker@127.0.0.1:5432/financetracker}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+started=$SECONDS
+step() { say "$1"; }
+trap stop_stores EXIT
+
+step "stores"
+ensure_stores
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log=$(mktemp)
+step "tests"
+set +e
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --locked --no-fail-fast 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    summary=$(grep -E '^ *Summary ' "$log" | tail -n 1)
+    passed=$(grep -oE '[0-9]+ passed' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
+    failed=$(grep -oE '[0-9]+ failed' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
+    skipped=$(grep -oE '[0-9]+ skipped' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
+else
+    cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    read -r passed failed skipped < <(awk '/^test result:/ {
+        for (i = 1; i <= NF; i++) {
+            if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i
+        } } END { print p+0, f+0, s+0 }' "$log")
+fi
+set -e
+rm -f "$log"
+
+echo
+say "fmt ok, clippy ok, tests $( [ "$status" -eq 0 ] && echo ok || echo FAILED ) in $((SECONDS - started)) s"
+if [ "$status" -eq 0 ] && [ "${passed:-0}" -eq 0 ]; then
+    echo "test: no test ran" >&2
+    status=1
+fi
+echo "test: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit "$status"

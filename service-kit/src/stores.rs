@@ -1,0 +1,180 @@
+//! Connections to the two stores the services share: PostgreSQL (all durable state) and
+//! Redis (events, job streams, counters). Both connect lazily, so a service starts and
+//! reports not-ready while a store is down instead of crashing, and recovers on its own.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use clap::Args;
+use redis::aio::MultiplexedConnection;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use tokio::sync::Mutex;
+
+use crate::probes::{Check, CheckFuture};
+use crate::{ConfigError, Secret};
+
+/// How long a probe or a pool waits for a store before calling it unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Clone, Debug, Args)]
+pub struct StoreArgs {
+    /// PostgreSQL connection URL.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://financetracker:financetracker@127.0.0.1:5432/financetracker",
+        hide_env_values = true,
+        hide_default_value = true
+    )]
+    pub database_url: Secret,
+
+    /// Largest number of PostgreSQL connections this process opens.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_max_connections: u32,
+
+    /// Redis connection URL.
+    #[arg(
+        long,
+        env = "REDIS_URL",
+        default_value = "redis://127.0.0.1:6379",
+        hide_env_values = true
+    )]
+    pub redis_url: Secret,
+}
+
+impl StoreArgs {
+    /// A pool that opens connections on first use. Fails only on a malformed URL.
+    pub fn postgres_pool(&self) -> Result<PgPool, ConfigError> {
+        let options = postgres_options(&self.database_url)?;
+        Ok(PgPoolOptions::new()
+            .max_connections(self.database_max_connections)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_lazy_with(options))
+    }
+
+    /// A Redis client (no connection yet). Fails only on a malformed URL.
+    pub fn redis_client(&self) -> Result<redis::Client, ConfigError> {
+        redis::Client::open(self.redis_url.expose())
+            .map_err(|e| ConfigError::new("REDIS_URL", "--redis-url", e.to_string()))
+    }
+}
+
+/// Parses a PostgreSQL URL; the error never repeats the URL, which may hold a password.
+pub fn postgres_options(url: &Secret) -> Result<PgConnectOptions, ConfigError> {
+    let invalid = |reason: String| ConfigError::new("DATABASE_URL", "--database-url", reason);
+    let url = url.expose();
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(invalid(
+            "expected a URL like postgres://user:password@host:5432/database".to_owned(),
+        ));
+    }
+    PgConnectOptions::from_str(url).map_err(|e| invalid(e.to_string()))
+}
+
+/// Ready when PostgreSQL answers a trivial query.
+#[derive(Debug)]
+pub struct PostgresCheck(pub PgPool);
+
+impl Check for PostgresCheck {
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn check(&self) -> CheckFuture<'_> {
+        Box::pin(async move {
+            sqlx::query("SELECT 1")
+                .execute(&self.0)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// Ready when Redis answers `PING`. Keeps one connection between probes and reopens it
+/// after a failure.
+pub struct RedisCheck {
+    client: redis::Client,
+    connection: Mutex<Option<MultiplexedConnection>>,
+}
+
+impl std::fmt::Debug for RedisCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisCheck").finish_non_exhaustive()
+    }
+}
+
+impl RedisCheck {
+    pub fn new(client: redis::Client) -> Self {
+        Self {
+            client,
+            connection: Mutex::new(None),
+        }
+    }
+
+    async fn ping(&self) -> Result<(), String> {
+        let mut slot = self.connection.lock().await;
+        if slot.is_none() {
+            let fresh = tokio::time::timeout(
+                CONNECT_TIMEOUT,
+                self.client.get_multiplexed_async_connection(),
+            )
+            .await
+            .map_err(|_| format!("no connection within {CONNECT_TIMEOUT:?}"))?
+            .map_err(|e| e.to_string())?;
+            *slot = Some(fresh);
+        }
+        let connection = slot.as_mut().expect("set just above");
+        let pong: Result<String, _> = redis::cmd("PING").query_async(connection).await;
+        match pong {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                *slot = None;
+                Err(e.to_string())
+            }
+        }
+    }
+}
+
+impl Check for RedisCheck {
+    fn name(&self) -> &'static str {
+        "redis"
+    }
+
+    fn check(&self) -> CheckFuture<'_> {
+        Box::pin(self.ping())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_malformed_database_url_names_the_setting_without_echoing_the_password() {
+        for url in [
+            "not a url",
+            "mysql://root:hunter2@localhost/db",
+            "postgres://user:hunter2@host:notaport/db",
+        ] {
+            let err = postgres_options(&Secret::new(url)).expect_err(url);
+            let message = err.to_string();
+            assert!(
+                message.starts_with("invalid DATABASE_URL (--database-url): "),
+                "{message}"
+            );
+            assert!(!message.contains("hunter2"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_well_formed_database_url_is_accepted() {
+        let options = postgres_options(&Secret::new("postgres://u:p@db.internal:6543/ledger"))
+            .expect("valid");
+        assert_eq!(options.get_host(), "db.internal");
+        assert_eq!(options.get_port(), 6543);
+        assert_eq!(options.get_database(), Some("ledger"));
+    }
+}

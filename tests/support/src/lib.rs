@@ -1,0 +1,11 @@
+//! Helpers for tests that start the real binaries against the real Postgres and Redis:
+//! a TCP switch that makes a store look down or up, a spawned service that is stopped
+//! with SIGTERM, and the store addresses `make test` exports.
+
+pub mod readiness;
+pub mod service;
+pub mod stores;
+pub mod tcp_switch;
+
+pub use service::Service;
+pub use tcp_switch::TcpSwitch;
