@@ -13,7 +13,8 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::Level;
 
 use crate::ConfigError;
 use crate::metrics::{self, Metrics};
@@ -52,7 +53,20 @@ pub fn with_standard_routes(
             metrics,
             metrics::track_http,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request
+                        .headers()
+                        .get(&REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+                })
+                // A 503 from /readyz is an answer, not a failure; real errors are logged
+                // with their context where they happen.
+                .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
+        )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
