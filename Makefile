@@ -1,5 +1,5 @@
 # The commands a newcomer types. Each installs what it needs on a fresh Debian machine.
-.PHONY: run test fmt lint
+.PHONY: run test fmt lint sqlx-prepare
 
 ## Run FinanceTracker locally (API + ML worker on local PostgreSQL and Redis).
 run:
@@ -13,4 +13,8 @@ fmt:
 	cargo fmt --all
 
 lint:
-	cargo clippy --workspace --all-targets -- -D warnings
+	SQLX_OFFLINE=true cargo clippy --workspace --all-targets -- -D warnings
+
+## Refresh .sqlx/ (the offline query data) after changing a query or a migration.
+sqlx-prepare:
+	@scripts/sqlx-prepare.sh

@@ -28,6 +28,12 @@ say "building (release)"
 cargo build --release --locked -p api -p ml-worker
 
 mkdir -p "$RUN_DIR"
+# One signing key per checkout, so sessions survive a restart of `make run`.
+[ -s "$RUN_DIR/jwt_secret" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 > "$RUN_DIR/jwt_secret")
+JWT_SECRET=$(cat "$RUN_DIR/jwt_secret")
+export JWT_SECRET
+# Plain HTTP on 127.0.0.1: cookies cannot be marked Secure.
+export COOKIE_SECURE=false
 
 stop_all() {
     trap - INT TERM EXIT

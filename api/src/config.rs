@@ -2,7 +2,8 @@
 
 use std::net::SocketAddr;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
+use service_kit::Secret;
 use service_kit::logging::LogArgs;
 use service_kit::stores::StoreArgs;
 
@@ -34,9 +35,43 @@ pub struct Config {
     #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 25)]
     pub shutdown_grace_seconds: u64,
 
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    #[command(flatten)]
+    pub auth: AuthArgs,
+
     #[command(flatten)]
     pub stores: StoreArgs,
 
     #[command(flatten)]
     pub log: LogArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    /// Key that signs access tokens: at least 32 bytes, the same on every replica. When
+    /// unset, a random key is made at start (sessions then end when the process restarts).
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "ACCESS_TOKEN_TTL_SECONDS", default_value_t = 900,
+          value_parser = clap::value_parser!(u64).range(30..=86_400))]
+    pub access_token_ttl_seconds: u64,
+
+    /// Lifetime of a sign-in (its refresh token), in days.
+    #[arg(long, env = "REFRESH_TOKEN_TTL_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=365))]
+    pub refresh_token_ttl_days: u64,
+
+    /// Mark session cookies `Secure`. Turn off only for plain-HTTP development.
+    #[arg(long, env = "COOKIE_SECURE", default_value_t = true, action = ArgAction::Set)]
+    pub cookie_secure: bool,
+
+    /// Take the client address for rate limits from the last `X-Forwarded-For` entry.
+    /// Turn on only behind a proxy that sets it (the bundled nginx does).
+    #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = ArgAction::Set)]
+    pub trust_forwarded_for: bool,
 }

@@ -1,5 +1,10 @@
 //! The FinanceTracker API service: REST under `/api/v1`, probes and metrics.
 
+pub mod accounts;
+pub mod auth;
 pub mod config;
 pub mod error;
+pub mod http;
+pub mod ledgers;
+pub mod money;
 pub mod serve;

@@ -4,18 +4,46 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use service_kit::metrics::Metrics;
 use service_kit::probes::{Condition, Readiness};
 use service_kit::stores::{PostgresCheck, RedisCheck};
-use service_kit::{schema, server};
+use service_kit::{ConfigError, schema, server};
 
-use crate::config::Config;
+use crate::auth::rate_limit::RateLimiter;
+use crate::auth::tokens::{AccessKeys, random_token};
+use crate::config::{AuthArgs, Config};
 use crate::error::Error;
+use crate::http::{self, AppState, AuthSettings};
+
+/// The settings `AuthArgs` describe, checked.
+pub fn auth_settings(args: &AuthArgs) -> Result<AuthSettings, ConfigError> {
+    let keys = match &args.jwt_secret {
+        Some(secret) if secret.expose().len() >= 32 => AccessKeys::new(secret.expose().as_bytes()),
+        Some(_) => {
+            return Err(ConfigError::new(
+                "JWT_SECRET",
+                "--jwt-secret",
+                "must be at least 32 bytes (try `openssl rand -base64 48`)",
+            ));
+        }
+        None => {
+            tracing::warn!("JWT_SECRET is not set: using a random key, so sessions end at restart");
+            AccessKeys::new(random_token("").as_bytes())
+        }
+    };
+    Ok(AuthSettings {
+        keys,
+        access_ttl: Duration::from_secs(args.access_token_ttl_seconds),
+        refresh_ttl: Duration::from_secs(args.refresh_token_ttl_days * 86_400),
+        secure_cookies: args.cookie_secure,
+        trust_forwarded_for: args.trust_forwarded_for,
+    })
+}
 
 pub async fn serve(config: Config) -> Result<(), Error> {
     let pool = config.stores.postgres_pool()?;
-    let redis = config.stores.redis_client()?;
+    let redis = config.stores.redis()?;
+    let auth = auth_settings(&config.auth)?;
     let listener = server::bind(config.listen_addr).await?;
 
     let migrations = Condition::new("migrations");
@@ -26,16 +54,21 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let readiness = Arc::new(Readiness::new(
         vec![
             Box::new(PostgresCheck(pool.clone())),
-            Box::new(RedisCheck::new(redis)),
+            Box::new(RedisCheck(redis.clone())),
             Box::new(migrations),
         ],
         Duration::from_secs(3),
     ));
     let metrics = Arc::new(Metrics::new("api"));
+    let state = AppState {
+        db: pool.clone(),
+        limiter: RateLimiter::new(redis),
+        auth: Arc::new(auth),
+    };
 
     server::run(
         listener,
-        Router::new(),
+        http::router(state, config.max_body_bytes),
         readiness,
         metrics,
         Duration::from_secs(config.shutdown_grace_seconds),

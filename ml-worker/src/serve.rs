@@ -15,12 +15,12 @@ use crate::error::Error;
 
 pub async fn serve(config: Config) -> Result<(), Error> {
     let pool = config.stores.postgres_pool()?;
-    let redis = config.stores.redis_client()?;
+    let redis = config.stores.redis()?;
     let listener = server::bind(config.listen_addr).await?;
     let readiness = Arc::new(Readiness::new(
         vec![
             Box::new(PostgresCheck(pool.clone())),
-            Box::new(RedisCheck::new(redis)),
+            Box::new(RedisCheck(redis.clone())),
         ],
         Duration::from_secs(3),
     ));

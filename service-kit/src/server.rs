@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::HeaderName;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::Response;
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
@@ -67,6 +68,7 @@ pub fn with_standard_routes(
                 // with their context where they happen.
                 .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
         )
+        .layer(axum::middleware::map_response(security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
@@ -85,6 +87,31 @@ pub async fn run(
     serve(listener, app, readiness, shutdown_signal(), grace).await?;
     tracing::info!("stopped serving");
     Ok(())
+}
+
+/// Headers on every response: no MIME sniffing, no framing, no referrer, no caching of
+/// API answers, and a content policy that lets a JSON response load nothing. A route may
+/// set its own `Cache-Control` or `Content-Security-Policy`.
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'",
+        ));
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Serves until `shutdown` completes, then drains: readiness turns 503, the listener closes,
@@ -109,7 +136,11 @@ pub async fn serve(
             draining.notify_one();
         }
     };
-    let server = axum::serve(listener, app).with_graceful_shutdown(signalled);
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(signalled);
     tokio::select! {
         result = server => result,
         () = async { draining.notified().await; tokio::time::sleep(grace).await } => {
@@ -221,6 +252,14 @@ mod tests {
             .expect("get");
         assert_eq!(response.status(), 200);
         assert!(response.headers().contains_key("x-request-id"));
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+            ("referrer-policy", "no-referrer"),
+            ("cache-control", "no-store"),
+        ] {
+            assert_eq!(response.headers()[name], value, "{name}");
+        }
 
         let metrics = reqwest::get(format!("http://{addr}/metrics"))
             .await

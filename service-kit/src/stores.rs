@@ -3,6 +3,7 @@
 //! reports not-ready while a store is down instead of crashing, and recovers on its own.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
@@ -54,9 +55,10 @@ impl StoreArgs {
             .connect_lazy_with(options))
     }
 
-    /// A Redis client (no connection yet). Fails only on a malformed URL.
-    pub fn redis_client(&self) -> Result<redis::Client, ConfigError> {
+    /// A Redis connection opened on first use. Fails only on a malformed URL.
+    pub fn redis(&self) -> Result<LazyRedis, ConfigError> {
         redis::Client::open(self.redis_url.expose())
+            .map(LazyRedis::new)
             .map_err(|e| ConfigError::new("REDIS_URL", "--redis-url", e.to_string()))
     }
 }
@@ -93,50 +95,74 @@ impl Check for PostgresCheck {
     }
 }
 
-/// Ready when Redis answers `PING`. Keeps one connection between probes and reopens it
-/// after a failure.
-pub struct RedisCheck {
+/// A Redis connection opened on first use and reopened after a failure, so the service
+/// keeps working through a Redis restart. Cheap to clone.
+#[derive(Clone)]
+pub struct LazyRedis {
     client: redis::Client,
-    connection: Mutex<Option<MultiplexedConnection>>,
+    connection: Arc<Mutex<Option<MultiplexedConnection>>>,
 }
 
-impl std::fmt::Debug for RedisCheck {
+impl std::fmt::Debug for LazyRedis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RedisCheck").finish_non_exhaustive()
+        f.debug_struct("LazyRedis").finish_non_exhaustive()
     }
 }
 
-impl RedisCheck {
+impl LazyRedis {
     pub fn new(client: redis::Client) -> Self {
         Self {
             client,
-            connection: Mutex::new(None),
+            connection: Arc::new(Mutex::new(None)),
         }
     }
 
-    async fn ping(&self) -> Result<(), String> {
+    /// Runs `command`; after a connection failure the next call reconnects.
+    pub async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, String> {
+        let mut connection = self.connection().await?;
+        let result = command.query_async(&mut connection).await;
+        self.settle(result).await
+    }
+
+    /// Runs a pipeline; after a connection failure the next call reconnects.
+    pub async fn pipeline<T: redis::FromRedisValue>(
+        &self,
+        pipeline: &redis::Pipeline,
+    ) -> Result<T, String> {
+        let mut connection = self.connection().await?;
+        let result = pipeline.query_async(&mut connection).await;
+        self.settle(result).await
+    }
+
+    async fn settle<T>(&self, result: redis::RedisResult<T>) -> Result<T, String> {
+        if let Err(e) = &result
+            && (e.is_io_error() || e.is_connection_dropped() || e.is_timeout())
+        {
+            *self.connection.lock().await = None;
+        }
+        result.map_err(|e| e.to_string())
+    }
+
+    async fn connection(&self) -> Result<MultiplexedConnection, String> {
         let mut slot = self.connection.lock().await;
-        if slot.is_none() {
-            let fresh = tokio::time::timeout(
-                CONNECT_TIMEOUT,
-                self.client.get_multiplexed_async_connection(),
-            )
-            .await
-            .map_err(|_| format!("no connection within {CONNECT_TIMEOUT:?}"))?
-            .map_err(|e| e.to_string())?;
-            *slot = Some(fresh);
+        if let Some(connection) = slot.as_ref() {
+            return Ok(connection.clone());
         }
-        let connection = slot.as_mut().expect("set just above");
-        let pong: Result<String, _> = redis::cmd("PING").query_async(connection).await;
-        match pong {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                *slot = None;
-                Err(e.to_string())
-            }
-        }
+        let fresh = tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            self.client.get_multiplexed_async_connection(),
+        )
+        .await
+        .map_err(|_| format!("no connection within {CONNECT_TIMEOUT:?}"))?
+        .map_err(|e| e.to_string())?;
+        *slot = Some(fresh.clone());
+        Ok(fresh)
     }
 }
+
+/// Ready when Redis answers `PING`.
+#[derive(Debug)]
+pub struct RedisCheck(pub LazyRedis);
 
 impl Check for RedisCheck {
     fn name(&self) -> &'static str {
@@ -144,7 +170,14 @@ impl Check for RedisCheck {
     }
 
     fn check(&self) -> CheckFuture<'_> {
-        Box::pin(self.ping())
+        Box::pin(async move {
+            let pong: String = self.0.query(&redis::cmd("PING")).await?;
+            if pong == "PONG" {
+                Ok(())
+            } else {
+                Err(format!("PING answered {pong:?}"))
+            }
+        })
     }
 }
 

@@ -1,0 +1,254 @@
+//! Accounts in a ledger: checking, savings, credit card, cash, loan, investment. Each has
+//! one currency; its balance is the opening balance plus every transaction, exactly.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::caller::Caller;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Json, Path, Query};
+use crate::http::validation::Validator;
+use crate::ledgers::{Role, access, require_known_currency};
+use crate::money::{check_currency_code, parse_amount};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ledgers/{ledger_id}/accounts", get(list).post(create))
+        .route(
+            "/ledgers/{ledger_id}/accounts/{account_id}",
+            get(show).patch(update).delete(remove),
+        )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(type_name = "account_kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Checking,
+    Savings,
+    CreditCard,
+    Cash,
+    Loan,
+    Investment,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountView {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: AccountKind,
+    pub currency: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub opening_balance: Decimal,
+    /// Opening balance plus every transaction in the account.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub balance: Decimal,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub include_archived: bool,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<AccountView>>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Viewer).await?;
+    Ok(Json(
+        fetch(&state.db, ledger_id, None, query.include_archived).await?,
+    ))
+}
+
+/// The ledger's accounts (or just `only`), with balances, by name.
+async fn fetch(
+    db: impl sqlx::PgExecutor<'_>,
+    ledger_id: Uuid,
+    only: Option<Uuid>,
+    include_archived: bool,
+) -> Result<Vec<AccountView>, ApiError> {
+    Ok(sqlx::query_as!(
+        AccountView,
+        // Amounts are shown with the currency's decimals: "12.50" EUR, "1500" JPY.
+        r#"SELECT a.id, a.name, a.kind AS "kind: AccountKind", a.currency AS "currency!",
+                  round(a.opening_balance, c.minor_units) AS "opening_balance!",
+                  round(a.opening_balance + COALESCE(
+                      (SELECT sum(t.amount) FROM transactions t WHERE t.account_id = a.id), 0
+                  ), c.minor_units) AS "balance!",
+                  a.archived_at IS NOT NULL AS "archived!", a.created_at
+           FROM accounts a JOIN currencies c ON c.code = a.currency
+           WHERE a.ledger_id = $1 AND ($2::uuid IS NULL OR a.id = $2)
+             AND ($3 OR a.archived_at IS NULL)
+           ORDER BY lower(a.name), a.id"#,
+        ledger_id,
+        only,
+        include_archived,
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+async fn account_view(
+    db: impl sqlx::PgExecutor<'_>,
+    ledger_id: Uuid,
+    account_id: Uuid,
+) -> Result<AccountView, ApiError> {
+    fetch(db, ledger_id, Some(account_id), true)
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound("account"))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ledger_id, account_id)): Path<(Uuid, Uuid)>,
+) -> Result<Json<AccountView>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Viewer).await?;
+    Ok(Json(account_view(&state.db, ledger_id, account_id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccount {
+    pub name: String,
+    pub kind: AccountKind,
+    pub currency: String,
+    /// A decimal string; default "0".
+    pub opening_balance: Option<String>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+    Json(body): Json<CreateAccount>,
+) -> Result<(StatusCode, Json<AccountView>), ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Editor).await?;
+    let mut v = Validator::new();
+    v.text("name", &body.name, 100);
+    v.result("currency", check_currency_code(&body.currency));
+    v.finish()?;
+    let mut tx = state.db.begin().await?;
+    let minor_units = require_known_currency(&mut tx, "currency", &body.currency).await?;
+    let mut v = Validator::new();
+    let opening = v.result(
+        "opening_balance",
+        parse_amount(body.opening_balance.as_deref().unwrap_or("0"), minor_units),
+    );
+    v.finish()?;
+    let id = sqlx::query_scalar!(
+        "INSERT INTO accounts (ledger_id, name, kind, currency, opening_balance)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        ledger_id,
+        body.name.trim(),
+        body.kind as AccountKind,
+        body.currency,
+        opening.unwrap_or_default(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let view = account_view(&mut *tx, ledger_id, id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccount {
+    pub name: Option<String>,
+    pub opening_balance: Option<String>,
+    pub archived: Option<bool>,
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ledger_id, account_id)): Path<(Uuid, Uuid)>,
+    Json(body): Json<UpdateAccount>,
+) -> Result<Json<AccountView>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Editor).await?;
+    let mut tx = state.db.begin().await?;
+    let minor_units = sqlx::query_scalar!(
+        "SELECT c.minor_units FROM accounts a JOIN currencies c ON c.code = a.currency
+         WHERE a.ledger_id = $1 AND a.id = $2 FOR UPDATE OF a",
+        ledger_id,
+        account_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(ApiError::NotFound("account"))?;
+    let mut v = Validator::new();
+    if let Some(name) = &body.name {
+        v.text("name", name, 100);
+    }
+    let opening = body.opening_balance.as_deref().and_then(|raw| {
+        let minor_units = u32::try_from(minor_units).unwrap_or(0);
+        v.result("opening_balance", parse_amount(raw, minor_units))
+    });
+    v.finish()?;
+    sqlx::query!(
+        "UPDATE accounts SET
+             name = COALESCE($3, name),
+             opening_balance = COALESCE($4, opening_balance),
+             archived_at = CASE WHEN $5::bool IS NULL THEN archived_at
+                                WHEN $5 THEN COALESCE(archived_at, now())
+                                ELSE NULL END
+         WHERE ledger_id = $1 AND id = $2",
+        ledger_id,
+        account_id,
+        body.name.as_deref().map(str::trim),
+        opening,
+        body.archived,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let view = account_view(&mut *tx, ledger_id, account_id).await?;
+    tx.commit().await?;
+    Ok(Json(view))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ledger_id, account_id)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Editor).await?;
+    let mut tx = state.db.begin().await?;
+    let in_use = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM transactions WHERE account_id = $1) AS "in_use!""#,
+        account_id,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if in_use {
+        return Err(ApiError::Conflict(
+            "the account has transactions: archive it instead, or delete them first".into(),
+        ));
+    }
+    let removed = sqlx::query!(
+        "DELETE FROM accounts WHERE ledger_id = $1 AND id = $2",
+        ledger_id,
+        account_id,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if removed == 0 {
+        return Err(ApiError::NotFound("account"));
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

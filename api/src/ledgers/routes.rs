@@ -1,0 +1,372 @@
+//! Ledger routes: create and list ledgers, rename and delete them, manage members and
+//! invite people by code.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Role, access, require_known_currency};
+use crate::auth::caller::Caller;
+use crate::auth::tokens::{random_token, token_hash};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Json, Path};
+use crate::http::validation::Validator;
+use crate::money::check_currency_code;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ledgers", get(list).post(create))
+        .route(
+            "/ledgers/{ledger_id}",
+            get(show).patch(rename).delete(remove),
+        )
+        .route("/ledgers/{ledger_id}/members", get(members))
+        .route(
+            "/ledgers/{ledger_id}/members/{user_id}",
+            put(set_role).delete(remove_member),
+        )
+        .route("/ledgers/{ledger_id}/invites", post(invite))
+        .route("/invites/accept", post(accept_invite))
+}
+
+#[derive(Debug, Serialize)]
+pub struct LedgerView {
+    pub id: Uuid,
+    pub name: String,
+    pub base_currency: String,
+    /// The caller's role.
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+async fn ledger_view(
+    db: impl sqlx::PgExecutor<'_>,
+    caller: &Caller,
+    ledger_id: Uuid,
+) -> Result<LedgerView, ApiError> {
+    sqlx::query_as!(
+        LedgerView,
+        r#"SELECT l.id, l.name, l.base_currency AS "base_currency!", m.role AS "role: Role", l.created_at
+           FROM ledgers l JOIN ledger_members m ON m.ledger_id = l.id
+           WHERE l.id = $1 AND m.user_id = $2"#,
+        ledger_id,
+        caller.user_id,
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(ApiError::NotFound("ledger"))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<LedgerView>>, ApiError> {
+    let ledgers = sqlx::query_as!(
+        LedgerView,
+        r#"SELECT l.id, l.name, l.base_currency AS "base_currency!", m.role AS "role: Role", l.created_at
+           FROM ledgers l JOIN ledger_members m ON m.ledger_id = l.id
+           WHERE m.user_id = $1 ORDER BY l.created_at, l.id"#,
+        caller.user_id,
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(ledgers))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateLedger {
+    pub name: String,
+    pub base_currency: String,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<CreateLedger>,
+) -> Result<(StatusCode, Json<LedgerView>), ApiError> {
+    let mut v = Validator::new();
+    v.text("name", &body.name, 100);
+    v.result("base_currency", check_currency_code(&body.base_currency));
+    v.finish()?;
+    let mut tx = state.db.begin().await?;
+    require_known_currency(&mut tx, "base_currency", &body.base_currency).await?;
+    let id = super::create(
+        &mut tx,
+        caller.user_id,
+        body.name.trim(),
+        &body.base_currency,
+    )
+    .await?;
+    let view = ledger_view(&mut *tx, &caller, id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+) -> Result<Json<LedgerView>, ApiError> {
+    Ok(Json(ledger_view(&state.db, &caller, ledger_id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenameLedger {
+    pub name: String,
+}
+
+async fn rename(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+    Json(body): Json<RenameLedger>,
+) -> Result<Json<LedgerView>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Owner).await?;
+    let mut v = Validator::new();
+    v.text("name", &body.name, 100);
+    v.finish()?;
+    sqlx::query!(
+        "UPDATE ledgers SET name = $2 WHERE id = $1",
+        ledger_id,
+        body.name.trim()
+    )
+    .execute(&state.db)
+    .await?;
+    Ok(Json(ledger_view(&state.db, &caller, ledger_id).await?))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Owner).await?;
+    sqlx::query!("DELETE FROM ledgers WHERE id = $1", ledger_id)
+        .execute(&state.db)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberView {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub role: Role,
+    pub joined_at: DateTime<Utc>,
+}
+
+async fn members(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+) -> Result<Json<Vec<MemberView>>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Viewer).await?;
+    let members = sqlx::query_as!(
+        MemberView,
+        r#"SELECT m.user_id, u.display_name, m.role AS "role: Role", m.joined_at
+           FROM ledger_members m JOIN users u ON u.id = m.user_id
+           WHERE m.ledger_id = $1 ORDER BY m.joined_at, m.user_id"#,
+        ledger_id,
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(members))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetRole {
+    pub role: Role,
+}
+
+/// Locks the ledger's memberships and fails if `user_id` is its only owner.
+async fn refuse_to_remove_last_owner(
+    tx: &mut sqlx::PgConnection,
+    ledger_id: Uuid,
+    user_id: Uuid,
+) -> Result<(), ApiError> {
+    let owners = sqlx::query_scalar!(
+        r#"SELECT user_id FROM ledger_members WHERE ledger_id = $1 AND role = 'owner' FOR UPDATE"#,
+        ledger_id,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if owners == [user_id] {
+        return Err(ApiError::Conflict(
+            "a ledger needs an owner: make someone else owner first".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn set_role(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ledger_id, user_id)): Path<(Uuid, Uuid)>,
+    Json(body): Json<SetRole>,
+) -> Result<StatusCode, ApiError> {
+    let mut tx = state.db.begin().await?;
+    access(&mut *tx, &caller, ledger_id, Role::Owner).await?;
+    if body.role != Role::Owner {
+        refuse_to_remove_last_owner(&mut tx, ledger_id, user_id).await?;
+    }
+    let updated = sqlx::query!(
+        "UPDATE ledger_members SET role = $3 WHERE ledger_id = $1 AND user_id = $2",
+        ledger_id,
+        user_id,
+        body.role as Role,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Err(ApiError::NotFound("member"));
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Owners remove anyone; anyone may leave.
+async fn remove_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ledger_id, user_id)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    let mut tx = state.db.begin().await?;
+    let needed = if user_id == caller.user_id {
+        Role::Viewer
+    } else {
+        Role::Owner
+    };
+    access(&mut *tx, &caller, ledger_id, needed).await?;
+    refuse_to_remove_last_owner(&mut tx, ledger_id, user_id).await?;
+    let removed = sqlx::query!(
+        "DELETE FROM ledger_members WHERE ledger_id = $1 AND user_id = $2",
+        ledger_id,
+        user_id,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if removed == 0 {
+        return Err(ApiError::NotFound("member"));
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvite {
+    /// `editor` or `viewer`.
+    pub role: Role,
+    /// Hours the code stays valid: 1 to 720, default 72.
+    pub expires_in_hours: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InviteView {
+    /// Give this to the person joining. Shown once; works once.
+    pub code: String,
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+    Json(body): Json<CreateInvite>,
+) -> Result<(StatusCode, Json<InviteView>), ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Owner).await?;
+    let hours = body.expires_in_hours.unwrap_or(72);
+    let mut v = Validator::new();
+    v.check(
+        body.role != Role::Owner,
+        "role",
+        "invite as editor or viewer; promote later",
+    )
+    .check(
+        (1..=720).contains(&hours),
+        "expires_in_hours",
+        "must be 1 to 720",
+    );
+    v.finish()?;
+    let code = random_token("fti_");
+    let expires_at = Utc::now() + Duration::hours(i64::from(hours));
+    sqlx::query!(
+        "INSERT INTO ledger_invites (ledger_id, role, code_hash, created_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        ledger_id,
+        body.role as Role,
+        token_hash(&code),
+        caller.user_id,
+        expires_at,
+    )
+    .execute(&state.db)
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(InviteView {
+            code,
+            role: body.role,
+            expires_at,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvite {
+    pub code: String,
+}
+
+async fn accept_invite(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<AcceptInvite>,
+) -> Result<Json<LedgerView>, ApiError> {
+    let mut tx = state.db.begin().await?;
+    let invite = sqlx::query!(
+        r#"SELECT id, ledger_id, role AS "role: Role" FROM ledger_invites
+           WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() FOR UPDATE"#,
+        token_hash(body.code.trim()),
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(ApiError::NotFound(
+        "unused, unexpired invite with this code",
+    ))?;
+    let joined = sqlx::query!(
+        "INSERT INTO ledger_members (ledger_id, user_id, role) VALUES ($1, $2, $3)
+         ON CONFLICT (ledger_id, user_id) DO NOTHING",
+        invite.ledger_id,
+        caller.user_id,
+        invite.role as Role,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if joined == 0 {
+        return Err(ApiError::Conflict(
+            "you are already a member of this ledger".into(),
+        ));
+    }
+    sqlx::query!(
+        "UPDATE ledger_invites SET used_at = now(), used_by = $2 WHERE id = $1",
+        invite.id,
+        caller.user_id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let view = ledger_view(&mut *tx, &caller, invite.ledger_id).await?;
+    tx.commit().await?;
+    Ok(Json(view))
+}
