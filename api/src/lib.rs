@@ -8,3 +8,4 @@ pub mod http;
 pub mod ledgers;
 pub mod money;
 pub mod serve;
+pub mod transactions;

@@ -14,6 +14,7 @@ async fn snapshot(pool: &PgPool) -> Value {
             'ledgers', (SELECT json_agg(l ORDER BY id) FROM ledgers l),
             'members', (SELECT json_agg(m ORDER BY ledger_id, user_id) FROM ledger_members m),
             'accounts', (SELECT json_agg(a ORDER BY id) FROM accounts a),
+            'transactions', (SELECT json_agg(t ORDER BY id) FROM transactions t),
             'invites', (SELECT count(*) FROM ledger_invites))",
     )
     .fetch_one(pool)
@@ -35,6 +36,16 @@ async fn another_users_resources_are_not_found_and_untouched(pool: PgPool) {
         )
         .await;
     let account = account["id"].as_str().expect("id").to_owned();
+    let (status, transaction) = alice
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/transactions"),
+            json!({
+                "account_id": account, "date": "2026-11-01", "amount": "-5.00", "payee": "Bakery"
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{transaction}");
+    let transaction = transaction["id"].as_str().expect("id").to_owned();
     let alice_id = alice.get("/api/v1/me").await.1["id"]
         .as_str()
         .expect("id")
@@ -71,6 +82,35 @@ async fn another_users_resources_are_not_found_and_untouched(pool: PgPool) {
             Some(json!({ "archived": true })),
         ),
         (Method::DELETE, format!("{l}/accounts/{account}"), None),
+        (Method::GET, format!("{l}/transactions"), None),
+        (
+            Method::POST,
+            format!("{l}/transactions"),
+            Some(json!({ "account_id": account, "date": "2026-11-01", "amount": "1" })),
+        ),
+        (Method::GET, format!("{l}/transactions/{transaction}"), None),
+        (
+            Method::PATCH,
+            format!("{l}/transactions/{transaction}"),
+            Some(json!({ "notes": "pwned" })),
+        ),
+        (
+            Method::DELETE,
+            format!("{l}/transactions/{transaction}"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("{l}/transactions/bulk"),
+            Some(json!({ "ids": [transaction], "add_tags": ["x"] })),
+        ),
+        (
+            Method::POST,
+            format!("{l}/transfers"),
+            Some(
+                json!({ "from_account_id": account, "to_account_id": account, "date": "2026-11-01", "amount": "1" }),
+            ),
+        ),
     ];
     for (method, path, body) in routes {
         let (status, answer) = mallory.send(method.clone(), &path, body).await;

@@ -175,6 +175,21 @@ pub fn constraint_error(constraint: &str) -> Option<ApiError> {
             "splits",
             "the parts must sum exactly to the transaction amount",
         )),
+        "transactions_account_id_ledger_id_fkey" => Some(ApiError::field(
+            "account_id",
+            "no such account in this ledger",
+        )),
+        "transactions_category_id_ledger_id_fkey" => Some(ApiError::field(
+            "category_id",
+            "no such category in this ledger",
+        )),
+        "transaction_splits_category_id_ledger_id_fkey" => Some(ApiError::field(
+            "splits",
+            "a part's category is not in this ledger",
+        )),
+        "transactions_transfer_uncategorised_check" => {
+            Some(ApiError::field("category_id", "transfers have no category"))
+        }
         _ => None,
     }
 }
@@ -229,6 +244,10 @@ mod tests {
             "categories_group_name_key",
             "transactions_account_import_key",
             "transaction_splits_sum_check",
+            "transactions_account_id_ledger_id_fkey",
+            "transactions_category_id_ledger_id_fkey",
+            "transaction_splits_category_id_ledger_id_fkey",
+            "transactions_transfer_uncategorised_check",
         ] {
             let error = constraint_error(name).expect(name);
             assert!(error.status().is_client_error(), "{name}");

@@ -4,6 +4,7 @@
 pub mod client_ip;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod validation;
 
 use std::sync::Arc;
@@ -44,7 +45,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
             Router::new()
                 .merge(crate::auth::routes::router())
                 .merge(crate::ledgers::routes::router())
-                .merge(crate::accounts::router()),
+                .merge(crate::accounts::router())
+                .merge(crate::transactions::routes::router()),
         )
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::middleware::from_fn(remember_request_id))

@@ -1,0 +1,67 @@
+//! Transactions: one dated amount in one account, with a payee, description, notes, tags,
+//! a status, and either one category or splits across several (parts summing exactly to the
+//! amount). A transfer is two transactions sharing a `transfer_id`, written atomically.
+
+pub mod input;
+pub mod list;
+pub mod routes;
+pub mod transfers;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(type_name = "transaction_status", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pending,
+    Cleared,
+}
+
+/// Who set the category: the user, a rule, or the ML model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(type_name = "category_source", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum CategorySource {
+    User,
+    Rule,
+    Ml,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SplitView {
+    pub category_id: Uuid,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub memo: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TransactionView {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub date: NaiveDate,
+    /// Negative for money out, in the account's currency with its decimals.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub currency: String,
+    pub payee: String,
+    pub description: String,
+    pub notes: String,
+    pub status: Status,
+    pub category_id: Option<Uuid>,
+    pub category_source: Option<CategorySource>,
+    /// The model version and its confidence when the ML worker chose the category.
+    pub ml_model_version: Option<String>,
+    pub ml_confidence: Option<f32>,
+    /// Shared by both legs of a transfer.
+    pub transfer_id: Option<Uuid>,
+    pub import_id: Option<String>,
+    pub tags: Vec<String>,
+    /// Empty unless the transaction is split across categories.
+    pub splits: Vec<SplitView>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
