@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod categories;
 pub mod config;
 pub mod error;
 pub mod http;

@@ -15,6 +15,8 @@ async fn snapshot(pool: &PgPool) -> Value {
             'members', (SELECT json_agg(m ORDER BY ledger_id, user_id) FROM ledger_members m),
             'accounts', (SELECT json_agg(a ORDER BY id) FROM accounts a),
             'transactions', (SELECT json_agg(t ORDER BY id) FROM transactions t),
+            'categories', (SELECT json_agg(c ORDER BY id) FROM categories c),
+            'groups', (SELECT json_agg(g ORDER BY id) FROM category_groups g),
             'invites', (SELECT count(*) FROM ledger_invites))",
     )
     .fetch_one(pool)
@@ -46,6 +48,13 @@ async fn another_users_resources_are_not_found_and_untouched(pool: PgPool) {
         .await;
     assert_eq!(status, 201, "{transaction}");
     let transaction = transaction["id"].as_str().expect("id").to_owned();
+    let (group, category): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "SELECT group_id, id FROM categories WHERE ledger_id = $1 ORDER BY name LIMIT 1",
+    )
+    .bind(ledger)
+    .fetch_one(&api.pool)
+    .await
+    .expect("a default category");
     let alice_id = alice.get("/api/v1/me").await.1["id"]
         .as_str()
         .expect("id")
@@ -103,6 +112,32 @@ async fn another_users_resources_are_not_found_and_untouched(pool: PgPool) {
             Method::POST,
             format!("{l}/transactions/bulk"),
             Some(json!({ "ids": [transaction], "add_tags": ["x"] })),
+        ),
+        (Method::GET, format!("{l}/categories"), None),
+        (
+            Method::POST,
+            format!("{l}/categories"),
+            Some(json!({ "group_id": group, "name": "x" })),
+        ),
+        (
+            Method::PATCH,
+            format!("{l}/categories/{category}"),
+            Some(json!({ "name": "pwned" })),
+        ),
+        (
+            Method::POST,
+            format!("{l}/categories/{category}/merge"),
+            Some(json!({ "into": category })),
+        ),
+        (
+            Method::POST,
+            format!("{l}/category-groups"),
+            Some(json!({ "name": "x", "kind": "expense" })),
+        ),
+        (
+            Method::PATCH,
+            format!("{l}/category-groups/{group}"),
+            Some(json!({ "archived": true })),
         ),
         (
             Method::POST,

@@ -46,6 +46,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
                 .merge(crate::auth::routes::router())
                 .merge(crate::ledgers::routes::router())
                 .merge(crate::accounts::router())
+                .merge(crate::categories::router())
                 .merge(crate::transactions::routes::router()),
         )
         .layer(DefaultBodyLimit::max(max_body_bytes))
