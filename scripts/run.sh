@@ -54,6 +54,9 @@ start() {
     PIDS+=($!)
 }
 
+say "database: migrations and demo data"
+target/release/api seed-demo
+
 LISTEN_ADDR=127.0.0.1:$API_PORT start api target/release/api serve
 LISTEN_ADDR=127.0.0.1:$ML_PORT start ml-worker target/release/ml-worker
 
@@ -76,6 +79,10 @@ echo
 echo "FinanceTracker is running at http://127.0.0.1:$API_PORT"
 echo "  API        http://127.0.0.1:$API_PORT  (/healthz, /readyz, /metrics)"
 echo "  ML worker  http://127.0.0.1:$ML_PORT"
+echo "  Demo login demo@financetracker.local / financetracker-demo"
+echo "             (curl -c jar -H 'content-type: application/json' \\"
+echo "               -d '{\"email\":\"demo@financetracker.local\",\"password\":\"financetracker-demo\"}' \\"
+echo "               http://127.0.0.1:$API_PORT/api/v1/auth/login)"
 echo "Press Ctrl-C to stop."
 echo
 

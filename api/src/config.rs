@@ -23,6 +23,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Create the demo user (demo@financetracker.local) with a year of sample data, once.
+    SeedDemo,
 }
 
 #[derive(Debug, Args)]

@@ -10,4 +10,6 @@ pub enum Error {
     Serve(#[source] std::io::Error),
     #[error("cannot apply database migrations")]
     Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("cannot create the demo data: {0}")]
+    Seed(String),
 }

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod auth;
 pub mod categories;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod ledgers;

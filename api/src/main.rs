@@ -11,6 +11,7 @@ async fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => api::serve::serve(cli.config).await,
             Command::Migrate => api::serve::migrate(cli.config).await,
+            Command::SeedDemo => api::serve::seed_demo(cli.config).await,
         }
     }
     .await;

@@ -93,3 +93,22 @@ pub async fn migrate(config: Config) -> Result<(), Error> {
     pool.close().await;
     Ok(())
 }
+
+/// `api seed-demo`: migrations, then the demo data (once).
+pub async fn seed_demo(config: Config) -> Result<(), Error> {
+    let pool = config.stores.postgres_pool()?;
+    schema::MIGRATOR.run(&pool).await.map_err(Error::Migrate)?;
+    let created = crate::demo::seed(&pool)
+        .await
+        .map_err(|e| Error::Seed(e.to_string()))?;
+    if created {
+        tracing::info!(email = crate::demo::DEMO_EMAIL, "demo user created");
+    } else {
+        tracing::info!(
+            email = crate::demo::DEMO_EMAIL,
+            "demo user exists: nothing to do"
+        );
+    }
+    pool.close().await;
+    Ok(())
+}

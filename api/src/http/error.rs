@@ -132,6 +132,15 @@ impl ApiError {
     }
 }
 
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Internal(error) => f.write_str(&service_kit::exit::one_line(error.as_ref())),
+            other => write!(f, "{}: {}", other.code(), other.message_and_details().0),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let Self::Internal(error) = &self {
