@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -45,11 +44,10 @@ pub struct AccountView {
     pub name: String,
     pub kind: AccountKind,
     pub currency: String,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub opening_balance: Decimal,
+    /// A decimal string with the currency's decimals.
+    pub opening_balance: String,
     /// Opening balance plus every transaction in the account.
-    #[serde(with = "rust_decimal::serde::str")]
-    pub balance: Decimal,
+    pub balance: String,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -81,12 +79,13 @@ async fn fetch(
 ) -> Result<Vec<AccountView>, ApiError> {
     Ok(sqlx::query_as!(
         AccountView,
-        // Amounts are shown with the currency's decimals: "12.50" EUR, "1500" JPY.
+        // Amounts are shown with the currency's decimals ("12.50" EUR, "1500" JPY), as
+        // Postgres formats them: a decoded Decimal loses the scale of a zero.
         r#"SELECT a.id, a.name, a.kind AS "kind: AccountKind", a.currency AS "currency!",
-                  round(a.opening_balance, c.minor_units) AS "opening_balance!",
+                  round(a.opening_balance, c.minor_units)::text AS "opening_balance!",
                   round(a.opening_balance + COALESCE(
                       (SELECT sum(t.amount) FROM transactions t WHERE t.account_id = a.id), 0
-                  ), c.minor_units) AS "balance!",
+                  ), c.minor_units)::text AS "balance!",
                   a.archived_at IS NOT NULL AS "archived!", a.created_at
            FROM accounts a JOIN currencies c ON c.code = a.currency
            WHERE a.ledger_id = $1 AND ($2::uuid IS NULL OR a.id = $2)

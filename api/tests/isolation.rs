@@ -17,6 +17,7 @@ async fn snapshot(pool: &PgPool) -> Value {
             'transactions', (SELECT json_agg(t ORDER BY id) FROM transactions t),
             'categories', (SELECT json_agg(c ORDER BY id) FROM categories c),
             'groups', (SELECT json_agg(g ORDER BY id) FROM category_groups g),
+            'rates', (SELECT count(*) FROM exchange_rates),
             'invites', (SELECT count(*) FROM ledger_invites))",
     )
     .fetch_one(pool)
@@ -113,6 +114,20 @@ async fn another_users_resources_are_not_found_and_untouched(pool: PgPool) {
             format!("{l}/transactions/bulk"),
             Some(json!({ "ids": [transaction], "add_tags": ["x"] })),
         ),
+        (Method::GET, format!("{l}/exchange-rates"), None),
+        (
+            Method::PUT,
+            format!("{l}/exchange-rates"),
+            Some(json!({ "currency": "USD", "date": "2026-11-01", "rate": "0.9" })),
+        ),
+        (
+            Method::GET,
+            format!("{l}/analytics/spending-by-category"),
+            None,
+        ),
+        (Method::GET, format!("{l}/analytics/cash-flow"), None),
+        (Method::GET, format!("{l}/analytics/net-worth"), None),
+        (Method::GET, format!("{l}/analytics/top-payees"), None),
         (Method::GET, format!("{l}/categories"), None),
         (
             Method::POST,

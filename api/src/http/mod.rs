@@ -47,6 +47,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
                 .merge(crate::ledgers::routes::router())
                 .merge(crate::accounts::router())
                 .merge(crate::categories::router())
+                .merge(crate::exchange_rates::router())
+                .merge(crate::analytics::router())
                 .merge(crate::transactions::routes::router()),
         )
         .layer(DefaultBodyLimit::max(max_body_bytes))

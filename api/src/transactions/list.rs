@@ -223,7 +223,7 @@ struct Row {
     id: Uuid,
     account_id: Uuid,
     booked_on: NaiveDate,
-    amount: Decimal,
+    amount: String,
     /// The amount as stored (four decimals), the exact key for amount cursors.
     stored_amount: Decimal,
     currency: String,
@@ -359,7 +359,7 @@ pub async fn fetch(
     page: &Page,
 ) -> Result<(Vec<TransactionView>, Option<String>), ApiError> {
     let mut q = QueryBuilder::<Postgres>::new(
-        "SELECT t.id, t.account_id, t.booked_on, round(t.amount, c.minor_units) AS amount,
+        "SELECT t.id, t.account_id, t.booked_on, round(t.amount, c.minor_units)::text AS amount,
                 t.amount AS stored_amount, a.currency::text AS currency, t.payee,
                 t.description, t.notes, t.status, t.category_id, t.category_source,
                 t.ml_model_version, t.ml_confidence, t.transfer_id, t.import_id, t.tags,
@@ -412,7 +412,7 @@ async fn splits_of(
         return Ok(by_transaction);
     }
     let rows = sqlx::query!(
-        r#"SELECT s.transaction_id, s.category_id, round(s.amount, c.minor_units) AS "amount!", s.memo
+        r#"SELECT s.transaction_id, s.category_id, round(s.amount, c.minor_units)::text AS "amount!", s.memo
            FROM transaction_splits s
            JOIN transactions t ON t.id = s.transaction_id
            JOIN accounts a ON a.id = t.account_id

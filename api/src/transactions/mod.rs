@@ -8,7 +8,6 @@ pub mod routes;
 pub mod transfers;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -33,8 +32,8 @@ pub enum CategorySource {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SplitView {
     pub category_id: Uuid,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub amount: Decimal,
+    /// A decimal string with the currency's decimals.
+    pub amount: String,
     pub memo: String,
 }
 
@@ -43,9 +42,8 @@ pub struct TransactionView {
     pub id: Uuid,
     pub account_id: Uuid,
     pub date: NaiveDate,
-    /// Negative for money out, in the account's currency with its decimals.
-    #[serde(with = "rust_decimal::serde::str")]
-    pub amount: Decimal,
+    /// A decimal string, negative for money out, with the account currency's decimals.
+    pub amount: String,
     pub currency: String,
     pub payee: String,
     pub description: String,

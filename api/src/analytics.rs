@@ -1,0 +1,378 @@
+//! Reports for the dashboard, computed in SQL and converted to the ledger's base currency
+//! at each transaction's date (see `exchange_rates`): spending by category, cash flow per
+//! month, net worth per month end, top payees. Transfers are movements, not income or
+//! spending, and are left out of all but net worth. Every report lists the currencies
+//! that had no rate (`missing_rates`); their amounts are not in the totals. Amounts are
+//! decimal strings with the base currency's decimals.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::caller::Caller;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Json, Path, Query};
+use crate::ledgers::{Role, access};
+use crate::transactions::input::parse_date;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/ledgers/{ledger_id}/analytics/spending-by-category",
+            get(spending_by_category),
+        )
+        .route("/ledgers/{ledger_id}/analytics/cash-flow", get(cash_flow))
+        .route("/ledgers/{ledger_id}/analytics/net-worth", get(net_worth))
+        .route("/ledgers/{ledger_id}/analytics/top-payees", get(top_payees))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodQuery {
+    /// First day included (`YYYY-MM-DD`); default depends on the report.
+    pub from: Option<String>,
+    /// Last day included; default today.
+    pub to: Option<String>,
+    /// For top payees: how many, 1 to 100 (default 10).
+    pub limit: Option<u32>,
+}
+
+/// A period of at most 20 years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Pure: the period asked for, with `default_from` computed from `today`.
+pub fn period(
+    query: &PeriodQuery,
+    today: NaiveDate,
+    default_from: fn(NaiveDate) -> NaiveDate,
+) -> Result<Period, ApiError> {
+    let parse = |field: &str, raw: &Option<String>| {
+        raw.as_deref()
+            .map(|d| parse_date(d).map_err(|m| ApiError::BadRequest(format!("{field}: {m}"))))
+            .transpose()
+    };
+    let to = parse("to", &query.to)?.unwrap_or(today);
+    let from = parse("from", &query.from)?.unwrap_or_else(|| default_from(to));
+    if from > to {
+        return Err(ApiError::BadRequest(
+            "from: must not be after to".to_owned(),
+        ));
+    }
+    if to.signed_duration_since(from).num_days() > 366 * 20 {
+        return Err(ApiError::BadRequest(
+            "the period can be at most 20 years".to_owned(),
+        ));
+    }
+    Ok(Period { from, to })
+}
+
+fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).expect("every month has a first day")
+}
+
+/// Eleven whole months before `to`'s month, and `to`'s month: a year of months.
+fn year_of_months(to: NaiveDate) -> NaiveDate {
+    month_start(to) - Months::new(11)
+}
+
+#[derive(Debug, Serialize)]
+pub struct MissingRate {
+    pub currency: String,
+    /// The first date in the period that had no rate.
+    pub first_date: NaiveDate,
+    pub transactions: i64,
+}
+
+async fn missing_rates(
+    db: &sqlx::PgPool,
+    ledger_id: Uuid,
+    period: Period,
+) -> Result<Vec<MissingRate>, ApiError> {
+    Ok(sqlx::query_as!(
+        MissingRate,
+        r#"SELECT a.currency AS "currency!", min(t.booked_on) AS "first_date!", count(*) AS "transactions!"
+           FROM transactions t JOIN accounts a ON a.id = t.account_id
+           WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3
+             AND fx_rate($1, a.currency, t.booked_on) IS NULL
+           GROUP BY a.currency ORDER BY a.currency"#,
+        ledger_id,
+        period.from,
+        period.to,
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+async fn base_currency(db: &sqlx::PgPool, ledger_id: Uuid) -> Result<String, ApiError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT base_currency AS "c!" FROM ledgers WHERE id = $1"#,
+        ledger_id
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report<T> {
+    pub currency: String,
+    pub period: Period,
+    pub items: Vec<T>,
+    pub missing_rates: Vec<MissingRate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CategorySpending {
+    /// `null` for uncategorised spending.
+    pub category_id: Option<Uuid>,
+    pub category: Option<String>,
+    pub group: Option<String>,
+    /// Money spent net of refunds, positive, in the base currency.
+    pub amount: String,
+    pub transactions: i64,
+}
+
+async fn spending_by_category(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+    Query(query): Query<PeriodQuery>,
+) -> Result<Json<Report<CategorySpending>>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Viewer).await?;
+    let period = period(&query, Utc::now().date_naive(), month_start)?;
+    let items = sqlx::query_as!(
+        CategorySpending,
+        r#"WITH lines AS (
+               SELECT t.booked_on, a.currency, t.amount, t.category_id
+               FROM transactions t JOIN accounts a ON a.id = t.account_id
+               WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3 AND t.transfer_id IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM transaction_splits s WHERE s.transaction_id = t.id)
+               UNION ALL
+               SELECT t.booked_on, a.currency, s.amount, s.category_id
+               FROM transaction_splits s
+               JOIN transactions t ON t.id = s.transaction_id
+               JOIN accounts a ON a.id = t.account_id
+               WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3
+           ), converted AS (
+               SELECT category_id, amount * fx_rate($1, currency, booked_on) AS base
+               FROM lines
+           )
+           SELECT x.category_id, c.name AS "category?", g.name AS "group?",
+                  round(-sum(x.base), cur.minor_units)::text AS "amount!", count(*) AS "transactions!"
+           FROM converted x
+           LEFT JOIN categories c ON c.id = x.category_id
+           LEFT JOIN category_groups g ON g.id = c.group_id
+           JOIN ledgers l ON l.id = $1
+           JOIN currencies cur ON cur.code = l.base_currency
+           WHERE x.base IS NOT NULL
+             AND (g.kind = 'expense' OR (x.category_id IS NULL AND x.base < 0))
+           GROUP BY x.category_id, c.name, g.name, cur.minor_units
+           ORDER BY sum(x.base), c.name"#,
+        ledger_id,
+        period.from,
+        period.to,
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(Report {
+        currency: base_currency(&state.db, ledger_id).await?,
+        period,
+        items,
+        missing_rates: missing_rates(&state.db, ledger_id, period).await?,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct MonthFlow {
+    /// The first day of the month.
+    pub month: NaiveDate,
+    pub income: String,
+    /// Positive.
+    pub expense: String,
+    pub net: String,
+}
+
+async fn cash_flow(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+    Query(query): Query<PeriodQuery>,
+) -> Result<Json<Report<MonthFlow>>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Viewer).await?;
+    let period = period(&query, Utc::now().date_naive(), year_of_months)?;
+    let items = sqlx::query_as!(
+        MonthFlow,
+        r#"WITH converted AS (
+               SELECT date_trunc('month', t.booked_on)::date AS month,
+                      t.amount * fx_rate($1, a.currency, t.booked_on) AS base
+               FROM transactions t JOIN accounts a ON a.id = t.account_id
+               WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3 AND t.transfer_id IS NULL
+           ), months AS (
+               SELECT generate_series(date_trunc('month', $2::date), $3::date, interval '1 month')::date AS month
+           )
+           SELECT m.month AS "month!",
+                  round(COALESCE(sum(x.base) FILTER (WHERE x.base > 0), 0), cur.minor_units)::text AS "income!",
+                  round(COALESCE(-sum(x.base) FILTER (WHERE x.base < 0), 0), cur.minor_units)::text AS "expense!",
+                  round(COALESCE(sum(x.base), 0), cur.minor_units)::text AS "net!"
+           FROM months m
+           LEFT JOIN converted x ON x.month = m.month
+           JOIN ledgers l ON l.id = $1
+           JOIN currencies cur ON cur.code = l.base_currency
+           GROUP BY m.month, cur.minor_units
+           ORDER BY m.month"#,
+        ledger_id,
+        period.from,
+        period.to,
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(Report {
+        currency: base_currency(&state.db, ledger_id).await?,
+        period,
+        items,
+        missing_rates: missing_rates(&state.db, ledger_id, period).await?,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct NetWorthPoint {
+    /// The last day of the month (or `to` for the current month).
+    pub date: NaiveDate,
+    pub net_worth: String,
+}
+
+async fn net_worth(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+    Query(query): Query<PeriodQuery>,
+) -> Result<Json<Report<NetWorthPoint>>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Viewer).await?;
+    let period = period(&query, Utc::now().date_naive(), year_of_months)?;
+    // One pass over the ledger: monthly sums per account up to `to`, accumulated from the
+    // first transaction, valued at each month end's rate. Only the last point can fall
+    // mid-month, and it is `to` itself, so every month counted is complete up to its point.
+    let items = sqlx::query_as!(
+        NetWorthPoint,
+        r#"WITH points AS (
+               SELECT LEAST((date_trunc('month', d) + interval '1 month - 1 day')::date, $3::date) AS day
+               FROM generate_series(date_trunc('month', $2::date), $3::date, interval '1 month') AS d
+           ), monthly AS (
+               SELECT t.account_id, date_trunc('month', t.booked_on)::date AS month, sum(t.amount) AS amount
+               FROM transactions t
+               WHERE t.ledger_id = $1 AND t.booked_on <= $3
+               GROUP BY 1, 2
+           ), balances AS (
+               SELECT p.day, a.id, a.currency,
+                      a.opening_balance + COALESCE((
+                          SELECT sum(m.amount) FROM monthly m
+                          WHERE m.account_id = a.id AND m.month <= p.day
+                      ), 0) AS balance
+               FROM points p CROSS JOIN accounts a
+               WHERE a.ledger_id = $1
+           )
+           SELECT b.day AS "date!",
+                  round(COALESCE(sum(b.balance * fx_rate($1, b.currency, b.day)), 0), cur.minor_units)::text AS "net_worth!"
+           FROM balances b
+           JOIN ledgers l ON l.id = $1
+           JOIN currencies cur ON cur.code = l.base_currency
+           GROUP BY b.day, cur.minor_units
+           ORDER BY b.day"#,
+        ledger_id,
+        period.from,
+        period.to,
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(Report {
+        currency: base_currency(&state.db, ledger_id).await?,
+        period,
+        items,
+        missing_rates: missing_rates(&state.db, ledger_id, period).await?,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct PayeeSpending {
+    /// The payee, or the description where no payee was recorded.
+    pub payee: String,
+    pub amount: String,
+    pub transactions: i64,
+}
+
+async fn top_payees(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+    Query(query): Query<PeriodQuery>,
+) -> Result<Json<Report<PayeeSpending>>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Viewer).await?;
+    let period = period(&query, Utc::now().date_naive(), year_of_months)?;
+    let limit = query.limit.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::BadRequest("limit: must be 1 to 100".to_owned()));
+    }
+    let items = sqlx::query_as!(
+        PayeeSpending,
+        r#"SELECT max(COALESCE(NULLIF(t.payee, ''), t.description)) AS "payee!",
+                  round(-sum(t.amount * fx_rate($1, a.currency, t.booked_on)), cur.minor_units)::text AS "amount!",
+                  count(*) AS "transactions!"
+           FROM transactions t
+           JOIN accounts a ON a.id = t.account_id
+           JOIN ledgers l ON l.id = $1
+           JOIN currencies cur ON cur.code = l.base_currency
+           WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3 AND t.transfer_id IS NULL
+             AND t.amount < 0 AND fx_rate($1, a.currency, t.booked_on) IS NOT NULL
+           GROUP BY lower(COALESCE(NULLIF(t.payee, ''), t.description)), cur.minor_units
+           ORDER BY sum(t.amount * fx_rate($1, a.currency, t.booked_on)), 1
+           LIMIT $4"#,
+        ledger_id,
+        period.from,
+        period.to,
+        i64::from(limit),
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(Report {
+        currency: base_currency(&state.db, ledger_id).await?,
+        period,
+        items,
+        missing_rates: missing_rates(&state.db, ledger_id, period).await?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        parse_date(s).expect("date")
+    }
+
+    #[test]
+    fn periods_default_and_reject_nonsense() {
+        let today = day("2026-11-24");
+        let p = period(&PeriodQuery::default(), today, month_start).expect("valid");
+        assert_eq!((p.from, p.to), (day("2026-11-01"), today));
+        let p = period(&PeriodQuery::default(), today, year_of_months).expect("valid");
+        assert_eq!(p.from, day("2025-12-01"));
+        let backwards = PeriodQuery {
+            from: Some("2026-12-01".into()),
+            to: Some("2026-01-01".into()),
+            limit: None,
+        };
+        assert!(period(&backwards, today, month_start).is_err());
+        let huge = PeriodQuery {
+            from: Some("1950-01-01".into()),
+            ..PeriodQuery::default()
+        };
+        assert!(period(&huge, today, month_start).is_err());
+    }
+}

@@ -1,0 +1,265 @@
+//! Exchange rates and the dashboard reports, on a small ledger whose totals are worked out
+//! by hand in the comments.
+
+mod support;
+
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use support::{Client, TestApi, assert_error};
+use uuid::Uuid;
+
+async fn account(
+    client: &Client,
+    ledger: Uuid,
+    name: &str,
+    currency: &str,
+    opening: &str,
+) -> Value {
+    let (status, body) = client
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/accounts"),
+            json!({
+                "name": name, "kind": "checking", "currency": currency, "opening_balance": opening
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].clone()
+}
+
+async fn category(pool: &PgPool, ledger: Uuid, name: &str) -> String {
+    let id: Uuid =
+        sqlx::query_scalar("SELECT id FROM categories WHERE ledger_id = $1 AND name = $2")
+            .bind(ledger)
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .expect("category");
+    id.to_string()
+}
+
+/// A EUR ledger with EUR, USD and GBP accounts; USD has rates, GBP has none.
+async fn household(api: &TestApi) -> (Client, Uuid) {
+    let (alice, ledger) = api.user("Alice").await;
+    let eur = account(&alice, ledger, "Checking", "EUR", "1000.00").await;
+    let savings = account(&alice, ledger, "Savings", "EUR", "0").await;
+    let usd = account(&alice, ledger, "US card", "USD", "0").await;
+    let gbp = account(&alice, ledger, "UK account", "GBP", "0").await;
+    let groceries = category(&api.pool, ledger, "Groceries").await;
+    let restaurants = category(&api.pool, ledger, "Restaurants & cafes").await;
+    let household = category(&api.pool, ledger, "Household goods").await;
+    let salary = category(&api.pool, ledger, "Salary").await;
+
+    let (status, body) = alice
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/ledgers/{ledger}/exchange-rates"),
+            Some(json!({
+                "currency": "USD", "date": "2026-09-01", "rate": "0.9"
+            })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let response = alice
+        .http
+        .post(format!(
+            "{}/api/v1/ledgers/{ledger}/exchange-rates/import",
+            api.base
+        ))
+        .header("x-csrf-token", alice.csrf.clone().unwrap_or_default())
+        .header("content-type", "text/csv")
+        .body("date,currency,rate\n2026-10-15,USD,0.8\n")
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(response.status(), 200);
+
+    let txns = format!("/api/v1/ledgers/{ledger}/transactions");
+    for body in [
+        json!({ "account_id": eur, "date": "2026-09-05", "amount": "-100.00", "payee": "Lidl", "category_id": groceries }),
+        json!({ "account_id": eur, "date": "2026-09-10", "amount": "2000.00", "payee": "ACME", "category_id": salary }),
+        json!({ "account_id": usd, "date": "2026-09-12", "amount": "-50.00", "payee": "Diner", "category_id": restaurants }),
+        json!({ "account_id": gbp, "date": "2026-09-01", "amount": "-5.00", "payee": "Pub" }),
+        json!({ "account_id": eur, "date": "2026-10-03", "amount": "-30.00", "payee": "Target", "splits": [
+            { "category_id": groceries, "amount": "-20.00" }, { "category_id": household, "amount": "-10.00" }
+        ] }),
+        json!({ "account_id": usd, "date": "2026-10-20", "amount": "-10.00", "payee": "Mystery" }),
+    ] {
+        let (status, answer) = alice.post(&txns, body).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    let (status, answer) = alice
+        .post(&format!("/api/v1/ledgers/{ledger}/transfers"), json!({
+            "from_account_id": eur, "to_account_id": savings, "date": "2026-10-04", "amount": "500.00"
+        }))
+        .await;
+    assert_eq!(status, 201, "{answer}");
+    (alice, ledger)
+}
+
+fn report(client_answer: (u16, Value)) -> Value {
+    assert_eq!(client_answer.0, 200, "{}", client_answer.1);
+    client_answer.1
+}
+
+const PERIOD: &str = "from=2026-09-01&to=2026-10-31";
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn spending_by_category_converts_counts_splits_and_names_missing_rates(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = household(&api).await;
+    let r = report(
+        alice
+            .get(&format!(
+                "/api/v1/ledgers/{ledger}/analytics/spending-by-category?{PERIOD}"
+            ))
+            .await,
+    );
+    assert_eq!(r["currency"], "EUR");
+    let rows: Vec<(Value, Value)> = r["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| (i["category"].clone(), i["amount"].clone()))
+        .collect();
+    // Groceries 100 + 20 (split part); the diner's 50 USD at 0.9; household 10 (split);
+    // the uncategorised 10 USD at 0.8 (the rate from 15 October on). Salary is income.
+    assert_eq!(
+        rows,
+        vec![
+            (json!("Groceries"), json!("120.00")),
+            (json!("Restaurants & cafes"), json!("45.00")),
+            (json!("Household goods"), json!("10.00")),
+            (Value::Null, json!("8.00")),
+        ]
+    );
+    assert_eq!(
+        r["missing_rates"],
+        json!([{ "currency": "GBP", "first_date": "2026-09-01", "transactions": 1 }])
+    );
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn cash_flow_and_net_worth_per_month(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = household(&api).await;
+    let flow = report(
+        alice
+            .get(&format!(
+                "/api/v1/ledgers/{ledger}/analytics/cash-flow?{PERIOD}"
+            ))
+            .await,
+    );
+    assert_eq!(
+        flow["items"],
+        json!([
+            { "month": "2026-09-01", "income": "2000.00", "expense": "145.00", "net": "1855.00" },
+            { "month": "2026-10-01", "income": "0.00", "expense": "38.00", "net": "-38.00" },
+        ]),
+        "the transfer is neither income nor expense"
+    );
+
+    let worth = report(
+        alice
+            .get(&format!(
+                "/api/v1/ledgers/{ledger}/analytics/net-worth?{PERIOD}"
+            ))
+            .await,
+    );
+    // 30 Sep: checking 1000 - 100 + 2000; US card -50 USD at 0.9. (GBP has no rate.)
+    // 31 Oct: checking 2900 - 30 - 500; savings 500; US card -60 USD at 0.8.
+    assert_eq!(
+        worth["items"],
+        json!([
+            { "date": "2026-09-30", "net_worth": "2855.00" },
+            { "date": "2026-10-31", "net_worth": "2822.00" },
+        ])
+    );
+    let mid = report(
+        alice
+            .get(&format!(
+                "/api/v1/ledgers/{ledger}/analytics/net-worth?from=2026-10-01&to=2026-10-03"
+            ))
+            .await,
+    );
+    assert_eq!(
+        mid["items"],
+        json!([{ "date": "2026-10-03", "net_worth": "2825.00" }]),
+        "a period ending mid-month"
+    );
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn top_payees_rank_spending(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = household(&api).await;
+    let r = report(
+        alice
+            .get(&format!(
+                "/api/v1/ledgers/{ledger}/analytics/top-payees?{PERIOD}&limit=3"
+            ))
+            .await,
+    );
+    let names: Vec<(&str, &str)> = r["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| {
+            (
+                i["payee"].as_str().unwrap_or_default(),
+                i["amount"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [("Lidl", "100.00"), ("Diner", "45.00"), ("Target", "30.00")]
+    );
+    let (status, body) = alice
+        .get(&format!(
+            "/api/v1/ledgers/{ledger}/analytics/top-payees?limit=0"
+        ))
+        .await;
+    assert_error(status, &body, 400, "bad_request");
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn rates_are_validated_and_the_base_currency_has_none(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let rates = format!("/api/v1/ledgers/{ledger}/exchange-rates");
+    let (status, body) = alice
+        .send(
+            reqwest::Method::PUT,
+            &rates,
+            Some(json!({ "currency": "EUR", "date": "2026-09-01", "rate": "1.1" })),
+        )
+        .await;
+    assert_error(status, &body, 422, "validation_failed");
+    let (status, body) = alice
+        .send(
+            reqwest::Method::PUT,
+            &rates,
+            Some(json!({ "currency": "usd", "date": "someday", "rate": "-1" })),
+        )
+        .await;
+    assert_error(status, &body, 422, "validation_failed");
+    assert_eq!(
+        body["error"]["details"]["fields"].as_array().map(Vec::len),
+        Some(3)
+    );
+
+    let response = alice
+        .http
+        .post(format!("{}{rates}/import", api.base))
+        .header("x-csrf-token", alice.csrf.clone().unwrap_or_default())
+        .header("content-type", "text/csv")
+        .body("date,currency,rate\n2026-09-01,USD,0.9\n2026-09-02,USD,oops\n")
+        .send()
+        .await
+        .expect("import");
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"]["details"]["fields"][0]["field"], "line 3");
+    assert_eq!(alice.get(&rates).await.1, json!([]), "all or nothing");
+}
