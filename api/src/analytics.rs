@@ -150,16 +150,8 @@ async fn spending_by_category(
     let items = sqlx::query_as!(
         CategorySpending,
         r#"WITH lines AS (
-               SELECT t.booked_on, a.currency, t.amount, t.category_id
-               FROM transactions t JOIN accounts a ON a.id = t.account_id
-               WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3 AND t.transfer_id IS NULL
-                 AND NOT EXISTS (SELECT 1 FROM transaction_splits s WHERE s.transaction_id = t.id)
-               UNION ALL
-               SELECT t.booked_on, a.currency, s.amount, s.category_id
-               FROM transaction_splits s
-               JOIN transactions t ON t.id = s.transaction_id
-               JOIN accounts a ON a.id = t.account_id
-               WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3
+               SELECT booked_on, currency, amount, category_id FROM category_lines
+               WHERE ledger_id = $1 AND booked_on BETWEEN $2 AND $3
            ), converted AS (
                SELECT category_id, amount * fx_rate($1, currency, booked_on) AS base
                FROM lines

@@ -227,6 +227,8 @@ pub struct UpdateCategory {
     /// Moves the category to another group.
     pub group_id: Option<Uuid>,
     pub archived: Option<bool>,
+    /// Carry what a month's budget leaves (or overspends) into the next month.
+    pub budget_rollover: Option<bool>,
 }
 
 async fn update(
@@ -249,13 +251,15 @@ async fn update(
              name = COALESCE($3, name),
              group_id = COALESCE($4, group_id),
              archived_at = CASE WHEN $5::bool IS NULL THEN archived_at
-                                WHEN $5 THEN COALESCE(archived_at, now()) ELSE NULL END
+                                WHEN $5 THEN COALESCE(archived_at, now()) ELSE NULL END,
+             budget_rollover = COALESCE($6, budget_rollover)
          WHERE ledger_id = $1 AND id = $2",
         ledger_id,
         id,
         body.name.as_deref().map(str::trim),
         body.group_id,
         body.archived,
+        body.budget_rollover,
     )
     .execute(&state.db)
     .await?

@@ -3,11 +3,14 @@
 pub mod accounts;
 pub mod analytics;
 pub mod auth;
+pub mod budgets;
 pub mod categories;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod exchange_rates;
+pub mod goals;
 pub mod http;
 pub mod ledgers;
 pub mod money;

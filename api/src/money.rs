@@ -34,6 +34,17 @@ pub fn check_amount(amount: Decimal, minor_units: u32) -> Result<Decimal, String
     Ok(normalized)
 }
 
+/// `amount` as a decimal string with exactly `minor_units` decimals, rounding half away from
+/// zero (as Postgres's `round` does): "12.50", "1500".
+pub fn format(amount: Decimal, minor_units: u32) -> String {
+    let mut rounded = amount.round_dp_with_strategy(
+        minor_units,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    rounded.rescale(minor_units);
+    rounded.to_string()
+}
+
 /// A three-letter upper-case currency code (whether it exists is the database's to say).
 pub fn check_currency_code(code: &str) -> Result<(), String> {
     if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -84,6 +95,15 @@ mod tests {
     fn absurd_amounts_are_rejected() {
         assert!(check_amount(d("999999999999999"), 2).is_ok());
         assert!(check_amount(d("-1000000000000000"), 2).is_err());
+    }
+
+    #[test]
+    fn formatting_shows_exactly_the_currency_decimals() {
+        assert_eq!(format(d("0"), 2), "0.00");
+        assert_eq!(format(d("12.5"), 2), "12.50");
+        assert_eq!(format(d("0.125"), 2), "0.13");
+        assert_eq!(format(d("-0.125"), 2), "-0.13");
+        assert_eq!(format(d("1500.4"), 0), "1500");
     }
 
     #[test]

@@ -62,7 +62,8 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let metrics = Arc::new(Metrics::new("api"));
     let state = AppState {
         db: pool.clone(),
-        limiter: RateLimiter::new(redis),
+        limiter: RateLimiter::new(redis.clone()),
+        events: crate::events::Events::new(redis),
         auth: Arc::new(auth),
     };
 

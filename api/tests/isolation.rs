@@ -18,6 +18,9 @@ async fn snapshot(pool: &PgPool) -> Value {
             'categories', (SELECT json_agg(c ORDER BY id) FROM categories c),
             'groups', (SELECT json_agg(g ORDER BY id) FROM category_groups g),
             'rates', (SELECT count(*) FROM exchange_rates),
+            'budgets', (SELECT count(*) FROM budgets),
+            'goals', (SELECT count(*) FROM goals),
+            'thresholds', (SELECT json_agg(budget_alert_thresholds) FROM ledgers),
             'invites', (SELECT count(*) FROM ledger_invites))",
     )
     .fetch_one(pool)
@@ -128,6 +131,24 @@ async fn another_users_resources_are_not_found_and_untouched(pool: PgPool) {
         (Method::GET, format!("{l}/analytics/cash-flow"), None),
         (Method::GET, format!("{l}/analytics/net-worth"), None),
         (Method::GET, format!("{l}/analytics/top-payees"), None),
+        (Method::GET, format!("{l}/budgets/2026-11"), None),
+        (
+            Method::PUT,
+            format!("{l}/budgets/2026-11/{category}"),
+            Some(json!({ "amount": "100" })),
+        ),
+        (
+            Method::PUT,
+            format!("{l}/budget-settings"),
+            Some(json!({ "alert_thresholds": [50] })),
+        ),
+        (Method::GET, format!("{l}/budget-alerts"), None),
+        (Method::GET, format!("{l}/goals"), None),
+        (
+            Method::POST,
+            format!("{l}/goals"),
+            Some(json!({ "name": "x", "target_amount": "1", "target_date": "2030-01-01" })),
+        ),
         (Method::GET, format!("{l}/categories"), None),
         (
             Method::POST,

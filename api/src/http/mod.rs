@@ -18,6 +18,7 @@ use sqlx::PgPool;
 
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::AccessKeys;
+use crate::events::Events;
 
 #[derive(Debug)]
 pub struct AuthSettings {
@@ -34,6 +35,7 @@ pub struct AuthSettings {
 pub struct AppState {
     pub db: PgPool,
     pub limiter: RateLimiter,
+    pub events: Events,
     pub auth: Arc<AuthSettings>,
 }
 
@@ -49,6 +51,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
                 .merge(crate::categories::router())
                 .merge(crate::exchange_rates::router())
                 .merge(crate::analytics::router())
+                .merge(crate::budgets::routes::router())
+                .merge(crate::goals::router())
                 .merge(crate::transactions::routes::router()),
         )
         .layer(DefaultBodyLimit::max(max_body_bytes))

@@ -13,6 +13,7 @@ use super::input::{SplitInput, check_splits, check_texts, clean_tags, double_opt
 use super::list::{self, ListQuery};
 use super::{Status, TransactionView};
 use crate::auth::caller::Caller;
+use crate::budgets::alerts::{check_later, month_of};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path, Query};
@@ -177,6 +178,7 @@ async fn create(
         idempotency::record(&mut tx, caller.user_id, key, StatusCode::CREATED, &answer).await?;
     }
     tx.commit().await?;
+    check_later(&state, ledger_id, vec![month_of(date)]);
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -235,7 +237,7 @@ async fn update(
     let mut tx = state.db.begin().await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     let current = sqlx::query!(
-        "SELECT account_id, amount, transfer_id FROM transactions
+        "SELECT account_id, amount, transfer_id, booked_on FROM transactions
          WHERE ledger_id = $1 AND id = $2 FOR UPDATE",
         ledger_id,
         id,
@@ -322,6 +324,11 @@ async fn update(
     }
     let view = list::fetch_one(&mut tx, ledger_id, id).await?;
     tx.commit().await?;
+    check_later(
+        &state,
+        ledger_id,
+        vec![month_of(current.booked_on), month_of(view.date)],
+    );
     Ok(Json(view))
 }
 
@@ -515,7 +522,16 @@ async fn bulk(
         .execute(&mut *tx)
         .await?;
     }
+    let months = sqlx::query_scalar!(
+        r#"SELECT DISTINCT date_trunc('month', booked_on)::date AS "month!" FROM transactions
+           WHERE ledger_id = $1 AND id = ANY($2)"#,
+        ledger_id,
+        &ids,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
+    check_later(&state, ledger_id, months);
     Ok(Json(BulkResult {
         updated: ids.len() as u64,
     }))

@@ -38,7 +38,8 @@ impl TestApi {
         let redis = LazyRedis::new(redis::Client::open(redis_url).expect("REDIS_URL"));
         let state = AppState {
             db: pool.clone(),
-            limiter: RateLimiter::new(redis),
+            limiter: RateLimiter::new(redis.clone()),
+            events: api::events::Events::new(redis),
             auth: Arc::new(AuthSettings {
                 keys: AccessKeys::new(b"integration-test-signing-key-0123456789"),
                 access_ttl: Duration::from_mins(15),

@@ -1,0 +1,86 @@
+//! Budget alerts: after transactions change, each month they touched is re-checked; a
+//! threshold a category's spending has reached for the first time that month is recorded
+//! (once) and announced as a `budget.alert` event.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::month_view;
+use super::plan::crossed;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+
+/// The first day of `day`'s month.
+pub fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).expect("every month has a first day")
+}
+
+/// Checks `months` of the ledger in the background; errors are logged, never returned to
+/// the request that caused the check.
+pub fn check_later(state: &AppState, ledger_id: Uuid, mut months: Vec<NaiveDate>) {
+    months.sort_unstable();
+    months.dedup();
+    let state = state.clone();
+    tokio::spawn(async move {
+        for month in months {
+            if let Err(e) = check(&state, ledger_id, month).await {
+                tracing::warn!(error = %e, %ledger_id, %month, "budget alert check failed");
+            }
+        }
+    });
+}
+
+pub async fn check(state: &AppState, ledger_id: Uuid, month: NaiveDate) -> Result<(), ApiError> {
+    let thresholds = sqlx::query_scalar!(
+        "SELECT budget_alert_thresholds FROM ledgers WHERE id = $1",
+        ledger_id
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .unwrap_or_default();
+    let (view, percents) = month_view(&state.db, ledger_id, month).await?;
+    for line in &view.items {
+        let reached = crossed(
+            &thresholds,
+            percents.get(&line.category_id).copied().flatten(),
+        );
+        if reached.is_empty() {
+            continue;
+        }
+        let new = sqlx::query_scalar!(
+            "INSERT INTO budget_alerts (ledger_id, category_id, month, threshold)
+             SELECT $1, $2, $3, t FROM unnest($4::smallint[]) AS t
+             ON CONFLICT DO NOTHING RETURNING threshold",
+            ledger_id,
+            line.category_id,
+            month,
+            &reached,
+        )
+        .fetch_all(&state.db)
+        .await?;
+        for threshold in new {
+            let data = json!({
+                "category_id": line.category_id,
+                "category": line.category,
+                "month": month,
+                "threshold": threshold,
+                "budgeted": line.budgeted,
+                "carried_in": line.carried_in,
+                "spent": line.spent,
+                "currency": view.currency,
+            });
+            state.events.publish(ledger_id, "budget.alert", &data).await;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+pub struct AlertView {
+    pub category_id: Uuid,
+    pub month: NaiveDate,
+    pub threshold: i16,
+    pub crossed_at: chrono::DateTime<chrono::Utc>,
+}

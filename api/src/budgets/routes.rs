@@ -1,0 +1,164 @@
+//! Budget routes: the month view, setting a category's amount for a month, the alert
+//! thresholds, and the alerts recorded.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::{get, put};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::alerts::{AlertView, check_later};
+use super::{MonthView, month_view, parse_month};
+use crate::auth::caller::Caller;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Json, Path};
+use crate::ledgers::{Role, access};
+use crate::money::parse_amount;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ledgers/{ledger_id}/budgets/{month}", get(show))
+        .route(
+            "/ledgers/{ledger_id}/budgets/{month}/{category_id}",
+            put(set),
+        )
+        .route("/ledgers/{ledger_id}/budget-settings", put(settings))
+        .route("/ledgers/{ledger_id}/budget-alerts", get(alerts))
+}
+
+fn month_param(raw: &str) -> Result<chrono::NaiveDate, ApiError> {
+    parse_month(raw).map_err(|m| ApiError::BadRequest(format!("month: {m}")))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ledger_id, month)): Path<(Uuid, String)>,
+) -> Result<Json<MonthView>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Viewer).await?;
+    let month = month_param(&month)?;
+    Ok(Json(month_view(&state.db, ledger_id, month).await?.0))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetBudget {
+    /// A decimal string in the ledger's base currency; "0" removes the budget.
+    pub amount: String,
+}
+
+async fn set(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ledger_id, month, category_id)): Path<(Uuid, String, Uuid)>,
+    Json(body): Json<SetBudget>,
+) -> Result<Json<MonthView>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Editor).await?;
+    let month = month_param(&month)?;
+    let row = sqlx::query!(
+        r#"SELECT g.kind::text AS "kind!", cur.minor_units
+           FROM categories c
+           JOIN category_groups g ON g.id = c.group_id
+           JOIN ledgers l ON l.id = c.ledger_id
+           JOIN currencies cur ON cur.code = l.base_currency
+           WHERE c.ledger_id = $1 AND c.id = $2"#,
+        ledger_id,
+        category_id,
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(ApiError::NotFound("category"))?;
+    if row.kind != "expense" {
+        return Err(ApiError::field(
+            "category_id",
+            "budgets are for expense categories",
+        ));
+    }
+    let amount = parse_amount(&body.amount, u32::try_from(row.minor_units).unwrap_or(2))
+        .and_then(|a| {
+            if a.is_sign_negative() {
+                Err("must not be negative".to_owned())
+            } else {
+                Ok(a)
+            }
+        })
+        .map_err(|m| ApiError::field("amount", m))?;
+    if amount.is_zero() {
+        sqlx::query!(
+            "DELETE FROM budgets WHERE category_id = $1 AND month = $2",
+            category_id,
+            month
+        )
+        .execute(&state.db)
+        .await?;
+    } else {
+        sqlx::query!(
+            "INSERT INTO budgets (ledger_id, category_id, month, amount) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (category_id, month) DO UPDATE SET amount = EXCLUDED.amount",
+            ledger_id,
+            category_id,
+            month,
+            amount,
+        )
+        .execute(&state.db)
+        .await?;
+    }
+    check_later(&state, ledger_id, vec![month]);
+    Ok(Json(month_view(&state.db, ledger_id, month).await?.0))
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Percents of a month's available amount that raise an alert when spending reaches
+    /// them: up to five, each 1 to 1000. Default [80, 100].
+    pub alert_thresholds: Vec<i16>,
+}
+
+async fn settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+    Json(mut body): Json<Settings>,
+) -> Result<Json<Settings>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Owner).await?;
+    body.alert_thresholds.sort_unstable();
+    body.alert_thresholds.dedup();
+    if body.alert_thresholds.len() > 5
+        || body
+            .alert_thresholds
+            .iter()
+            .any(|t| !(1..=1000).contains(t))
+    {
+        return Err(ApiError::field(
+            "alert_thresholds",
+            "up to five percents, each 1 to 1000",
+        ));
+    }
+    sqlx::query!(
+        "UPDATE ledgers SET budget_alert_thresholds = $2 WHERE id = $1",
+        ledger_id,
+        &body.alert_thresholds,
+    )
+    .execute(&state.db)
+    .await?;
+    Ok(Json(body))
+}
+
+async fn alerts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(ledger_id): Path<Uuid>,
+) -> Result<Json<Vec<AlertView>>, ApiError> {
+    access(&state.db, &caller, ledger_id, Role::Viewer).await?;
+    let alerts = sqlx::query_as!(
+        AlertView,
+        "SELECT category_id, month, threshold, crossed_at FROM budget_alerts
+         WHERE ledger_id = $1 ORDER BY crossed_at DESC, category_id, threshold LIMIT 200",
+        ledger_id,
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(alerts))
+}

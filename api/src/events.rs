@@ -1,0 +1,47 @@
+//! Events for live updates: appended to one Redis stream per ledger
+//! (`ft:events:<ledger id>`, capped near 10,000 entries) with fields `type`, `ledger_id`
+//! and `data` (JSON). The stream entry id is the event id a reconnecting client resumes
+//! from. Publishing is best-effort: what an event reports is already in Postgres.
+
+use serde_json::Value;
+use service_kit::stores::LazyRedis;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct Events {
+    redis: LazyRedis,
+}
+
+pub fn stream_key(ledger_id: Uuid) -> String {
+    format!("ft:events:{ledger_id}")
+}
+
+impl Events {
+    pub fn new(redis: LazyRedis) -> Self {
+        Self { redis }
+    }
+
+    /// Appends an event; returns its stream id, or `None` if Redis was unavailable.
+    pub async fn publish(&self, ledger_id: Uuid, kind: &str, data: &Value) -> Option<String> {
+        let mut command = redis::cmd("XADD");
+        command
+            .arg(stream_key(ledger_id))
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(10_000)
+            .arg("*")
+            .arg("type")
+            .arg(kind)
+            .arg("ledger_id")
+            .arg(ledger_id.to_string())
+            .arg("data")
+            .arg(data.to_string());
+        match self.redis.query::<String>(&command).await {
+            Ok(id) => Some(id),
+            Err(e) => {
+                tracing::warn!(error = %e, kind, %ledger_id, "event not published: Redis unavailable");
+                None
+            }
+        }
+    }
+}
