@@ -33,7 +33,8 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodQuery {
-    /// First day included (`YYYY-MM-DD`); default depends on the report.
+    /// First day included (`YYYY-MM-DD`). Default: the first of this month for spending
+    /// by category and top payees, twelve months back for cash flow and net worth.
     pub from: Option<String>,
     /// Last day included; default today.
     pub to: Option<String>,
@@ -86,9 +87,9 @@ fn year_of_months(to: NaiveDate) -> NaiveDate {
 #[derive(Debug, Serialize)]
 pub struct MissingRate {
     pub currency: String,
-    /// The first date in the period that had no rate.
+    /// The first and last days in the period with money in that currency and no rate.
     pub first_date: NaiveDate,
-    pub transactions: i64,
+    pub last_date: NaiveDate,
 }
 
 async fn missing_rates(
@@ -98,10 +99,12 @@ async fn missing_rates(
 ) -> Result<Vec<MissingRate>, ApiError> {
     Ok(sqlx::query_as!(
         MissingRate,
-        r#"SELECT a.currency AS "currency!", min(t.booked_on) AS "first_date!", count(*) AS "transactions!"
-           FROM transactions t JOIN accounts a ON a.id = t.account_id
-           WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3
-             AND fx_rate($1, a.currency, t.booked_on) IS NULL
+        r#"SELECT a.currency AS "currency!", min(f.day) AS "first_date!", max(f.day) AS "last_date!"
+           FROM daily_flows f
+           JOIN accounts a ON a.id = f.account_id
+           JOIN ledgers l ON l.id = f.ledger_id
+           WHERE f.ledger_id = $1 AND f.day BETWEEN $2 AND $3 AND a.currency <> l.base_currency
+             AND fx_rate($1, a.currency, f.day) IS NULL
            GROUP BY a.currency ORDER BY a.currency"#,
         ledger_id,
         period.from,
@@ -149,15 +152,24 @@ async fn spending_by_category(
     let period = period(&query, Utc::now().date_naive(), month_start)?;
     let items = sqlx::query_as!(
         CategorySpending,
-        r#"WITH lines AS (
-               SELECT booked_on, currency, amount, category_id FROM category_lines
+        // Sums per (category, currency, day) first, so each rate is looked up once per day
+        // and currency rather than once per transaction.
+        r#"WITH sums AS (
+               SELECT category_id, currency, booked_on, sum(amount) AS amount, count(*) AS lines
+               FROM category_lines
                WHERE ledger_id = $1 AND booked_on BETWEEN $2 AND $3
+               GROUP BY 1, 2, 3
+           ), days AS MATERIALIZED (
+               SELECT DISTINCT currency, booked_on FROM sums
+           ), rates AS (
+               SELECT currency, booked_on, fx_rate($1, currency, booked_on) AS rate FROM days
            ), converted AS (
-               SELECT category_id, amount * fx_rate($1, currency, booked_on) AS base
-               FROM lines
+               SELECT s.category_id, s.amount * r.rate AS base, s.lines
+               FROM sums s JOIN rates r USING (currency, booked_on)
            )
            SELECT x.category_id, c.name AS "category?", g.name AS "group?",
-                  round(-sum(x.base), cur.minor_units)::text AS "amount!", count(*) AS "transactions!"
+                  round(-sum(x.base), cur.minor_units)::text AS "amount!",
+                  sum(x.lines)::bigint AS "transactions!"
            FROM converted x
            LEFT JOIN categories c ON c.id = x.category_id
            LEFT JOIN category_groups g ON g.id = c.group_id
@@ -201,18 +213,21 @@ async fn cash_flow(
     let period = period(&query, Utc::now().date_naive(), year_of_months)?;
     let items = sqlx::query_as!(
         MonthFlow,
+        // From the daily rollup: one row per account and day, converted at that day's rate.
         r#"WITH converted AS (
-               SELECT date_trunc('month', t.booked_on)::date AS month,
-                      t.amount * fx_rate($1, a.currency, t.booked_on) AS base
-               FROM transactions t JOIN accounts a ON a.id = t.account_id
-               WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3 AND t.transfer_id IS NULL
+               SELECT date_trunc('month', f.day)::date AS month,
+                      f.inflow * r.rate AS inflow, f.outflow * r.rate AS outflow
+               FROM daily_flows f
+               JOIN accounts a ON a.id = f.account_id
+               CROSS JOIN LATERAL (SELECT fx_rate($1, a.currency, f.day) AS rate) r
+               WHERE f.ledger_id = $1 AND f.day BETWEEN $2 AND $3 AND NOT f.is_transfer
            ), months AS (
                SELECT generate_series(date_trunc('month', $2::date), $3::date, interval '1 month')::date AS month
            )
            SELECT m.month AS "month!",
-                  round(COALESCE(sum(x.base) FILTER (WHERE x.base > 0), 0), cur.minor_units)::text AS "income!",
-                  round(COALESCE(-sum(x.base) FILTER (WHERE x.base < 0), 0), cur.minor_units)::text AS "expense!",
-                  round(COALESCE(sum(x.base), 0), cur.minor_units)::text AS "net!"
+                  round(COALESCE(sum(x.inflow), 0), cur.minor_units)::text AS "income!",
+                  round(COALESCE(sum(x.outflow), 0), cur.minor_units)::text AS "expense!",
+                  round(COALESCE(sum(x.inflow - x.outflow), 0), cur.minor_units)::text AS "net!"
            FROM months m
            LEFT JOIN converted x ON x.month = m.month
            JOIN ledgers l ON l.id = $1
@@ -248,7 +263,7 @@ async fn net_worth(
 ) -> Result<Json<Report<NetWorthPoint>>, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Viewer).await?;
     let period = period(&query, Utc::now().date_naive(), year_of_months)?;
-    // One pass over the ledger: monthly sums per account up to `to`, accumulated from the
+    // From the daily rollup: monthly sums per account up to `to`, accumulated from the
     // first transaction, valued at each month end's rate. Only the last point can fall
     // mid-month, and it is `to` itself, so every month counted is complete up to its point.
     let items = sqlx::query_as!(
@@ -257,18 +272,17 @@ async fn net_worth(
                SELECT LEAST((date_trunc('month', d) + interval '1 month - 1 day')::date, $3::date) AS day
                FROM generate_series(date_trunc('month', $2::date), $3::date, interval '1 month') AS d
            ), monthly AS (
-               SELECT t.account_id, date_trunc('month', t.booked_on)::date AS month, sum(t.amount) AS amount
-               FROM transactions t
-               WHERE t.ledger_id = $1 AND t.booked_on <= $3
+               SELECT f.account_id, date_trunc('month', f.day)::date AS month,
+                      sum(f.inflow - f.outflow) AS amount
+               FROM daily_flows f
+               WHERE f.ledger_id = $1 AND f.day <= $3
                GROUP BY 1, 2
            ), balances AS (
-               SELECT p.day, a.id, a.currency,
-                      a.opening_balance + COALESCE((
-                          SELECT sum(m.amount) FROM monthly m
-                          WHERE m.account_id = a.id AND m.month <= p.day
-                      ), 0) AS balance
+               SELECT p.day, a.currency, a.opening_balance + COALESCE(sum(m.amount), 0) AS balance
                FROM points p CROSS JOIN accounts a
+               LEFT JOIN monthly m ON m.account_id = a.id AND m.month <= p.day
                WHERE a.ledger_id = $1
+               GROUP BY p.day, a.id, a.currency, a.opening_balance
            )
            SELECT b.day AS "date!",
                   round(COALESCE(sum(b.balance * fx_rate($1, b.currency, b.day)), 0), cur.minor_units)::text AS "net_worth!"
@@ -306,24 +320,40 @@ async fn top_payees(
     Query(query): Query<PeriodQuery>,
 ) -> Result<Json<Report<PayeeSpending>>, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Viewer).await?;
-    let period = period(&query, Utc::now().date_naive(), year_of_months)?;
+    let period = period(&query, Utc::now().date_naive(), month_start)?;
     let limit = query.limit.unwrap_or(10);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::BadRequest("limit: must be 1 to 100".to_owned()));
     }
     let items = sqlx::query_as!(
         PayeeSpending,
-        r#"SELECT max(COALESCE(NULLIF(t.payee, ''), t.description)) AS "payee!",
-                  round(-sum(t.amount * fx_rate($1, a.currency, t.booked_on)), cur.minor_units)::text AS "amount!",
-                  count(*) AS "transactions!"
-           FROM transactions t
-           JOIN accounts a ON a.id = t.account_id
+        // Per payee, currency and day first (grouped by byte order: no collation work), then
+        // one rate lookup per currency and day. `days` is materialised so the planner
+        // cannot move the rate lookup back to every transaction.
+        r#"WITH lines AS (
+               SELECT COALESCE(NULLIF(t.payee, ''), t.description) AS payee, a.currency, t.booked_on, t.amount
+               FROM transactions t JOIN accounts a ON a.id = t.account_id
+               WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3
+                 AND t.transfer_id IS NULL AND t.amount < 0
+           ), days AS MATERIALIZED (
+               SELECT DISTINCT currency, booked_on FROM lines
+           ), rates AS (
+               SELECT currency, booked_on, fx_rate($1, currency, booked_on) AS rate FROM days
+           ), per_payee AS (
+               SELECT lower(payee) COLLATE "C" AS k, max(payee) AS payee, currency, booked_on,
+                      sum(amount) AS amount, count(*) AS n
+               FROM lines GROUP BY 1, 3, 4
+           )
+           SELECT max(p.payee) AS "payee!",
+                  round(-sum(p.amount * r.rate), cur.minor_units)::text AS "amount!",
+                  sum(p.n)::bigint AS "transactions!"
+           FROM per_payee p
+           JOIN rates r USING (currency, booked_on)
            JOIN ledgers l ON l.id = $1
            JOIN currencies cur ON cur.code = l.base_currency
-           WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3 AND t.transfer_id IS NULL
-             AND t.amount < 0 AND fx_rate($1, a.currency, t.booked_on) IS NOT NULL
-           GROUP BY lower(COALESCE(NULLIF(t.payee, ''), t.description)), cur.minor_units
-           ORDER BY sum(t.amount * fx_rate($1, a.currency, t.booked_on)), 1
+           WHERE r.rate IS NOT NULL
+           GROUP BY p.k, cur.minor_units
+           ORDER BY sum(p.amount * r.rate), 1
            LIMIT $4"#,
         ledger_id,
         period.from,

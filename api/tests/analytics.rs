@@ -135,7 +135,7 @@ async fn spending_by_category_converts_counts_splits_and_names_missing_rates(poo
     );
     assert_eq!(
         r["missing_rates"],
-        json!([{ "currency": "GBP", "first_date": "2026-09-01", "transactions": 1 }])
+        json!([{ "currency": "GBP", "first_date": "2026-09-01", "last_date": "2026-09-01" }])
     );
 }
 
@@ -262,4 +262,86 @@ async fn rates_are_validated_and_the_base_currency_has_none(pool: PgPool) {
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error"]["details"]["fields"][0]["field"], "line 3");
     assert_eq!(alice.get(&rates).await.1, json!([]), "all or nothing");
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn the_daily_rollup_stays_equal_to_the_transactions_through_edits(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = household(&api).await;
+    let txns = format!("/api/v1/ledgers/{ledger}/transactions");
+    let (_, page) = alice.get(&format!("{txns}?limit=500")).await;
+    let items = page["items"].as_array().expect("items").clone();
+    // Move one to another day and amount, delete a transfer leg (both go), bulk-edit tags.
+    let plain = items
+        .iter()
+        .find(|t| t["transfer_id"].is_null() && t["splits"] == json!([]))
+        .expect("plain");
+    let (status, _) = alice
+        .send(
+            reqwest::Method::PATCH,
+            &format!("{txns}/{}", plain["id"].as_str().expect("id")),
+            Some(json!({
+                "date": "2026-08-31", "amount": "-77.77"
+            })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let leg = items
+        .iter()
+        .find(|t| !t["transfer_id"].is_null())
+        .expect("a transfer leg");
+    assert_eq!(
+        alice
+            .send(
+                reqwest::Method::DELETE,
+                &format!("{txns}/{}", leg["id"].as_str().expect("id")),
+                None
+            )
+            .await
+            .0,
+        204
+    );
+    let ids: Vec<&Value> = items
+        .iter()
+        .map(|t| &t["id"])
+        .filter(|id| *id != &leg["id"])
+        .collect();
+    let ids: Vec<&Value> = ids
+        .into_iter()
+        .filter(|id| {
+            items
+                .iter()
+                .any(|t| &t["id"] == *id && t["transfer_id"].is_null())
+        })
+        .collect();
+    assert_eq!(
+        alice
+            .post(
+                &format!("{txns}/bulk"),
+                json!({ "ids": ids, "add_tags": ["x"] })
+            )
+            .await
+            .0,
+        200
+    );
+
+    let mismatch: i64 = sqlx::query_scalar(
+        "WITH truth AS (
+             SELECT ledger_id, account_id, booked_on AS day, transfer_id IS NOT NULL AS is_transfer,
+                    COALESCE(sum(amount) FILTER (WHERE amount > 0), 0) AS inflow,
+                    COALESCE(-sum(amount) FILTER (WHERE amount < 0), 0) AS outflow
+             FROM transactions GROUP BY 1, 2, 3, 4
+         ), rollup AS (
+             SELECT ledger_id, account_id, day, is_transfer, inflow, outflow FROM daily_flows
+             WHERE inflow <> 0 OR outflow <> 0
+         )
+         SELECT count(*) FROM ((TABLE truth EXCEPT TABLE rollup) UNION ALL (TABLE rollup EXCEPT TABLE truth)) d",
+    )
+    .fetch_one(&api.pool)
+    .await
+    .expect("compare");
+    assert_eq!(
+        mismatch, 0,
+        "daily_flows equals the transactions it summarises"
+    );
 }

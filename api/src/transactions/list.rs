@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use sqlx::{PgExecutor, Postgres, QueryBuilder};
+use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::input::parse_date;
@@ -240,10 +240,11 @@ struct Row {
     tags: Vec<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    splits: sqlx::types::Json<Vec<SplitView>>,
 }
 
 impl Row {
-    fn into_view(self, splits: Vec<SplitView>) -> TransactionView {
+    fn into_view(self) -> TransactionView {
         TransactionView {
             id: self.id,
             account_id: self.account_id,
@@ -261,7 +262,7 @@ impl Row {
             transfer_id: self.transfer_id,
             import_id: self.import_id,
             tags: self.tags,
-            splits,
+            splits: self.splits.0,
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -351,7 +352,7 @@ fn push_page(q: &mut QueryBuilder<'_, Postgres>, page: &Page) -> Result<(), ApiE
 }
 
 /// The ledger's transactions matching `filter`, one page in `page` order, with their
-/// splits, and the cursor of the next page if there is one.
+/// splits (in the same query), and the cursor of the next page if there is one.
 pub async fn fetch(
     db: &mut sqlx::PgConnection,
     ledger_id: Uuid,
@@ -363,7 +364,12 @@ pub async fn fetch(
                 t.amount AS stored_amount, a.currency::text AS currency, t.payee,
                 t.description, t.notes, t.status, t.category_id, t.category_source,
                 t.ml_model_version, t.ml_confidence, t.transfer_id, t.import_id, t.tags,
-                t.created_at, t.updated_at
+                t.created_at, t.updated_at,
+                COALESCE((SELECT json_agg(json_build_object(
+                              'category_id', s.category_id,
+                              'amount', round(s.amount, c.minor_units)::text,
+                              'memo', s.memo) ORDER BY s.position)
+                          FROM transaction_splits s WHERE s.transaction_id = t.id), '[]') AS splits
          FROM transactions t
          JOIN accounts a ON a.id = t.account_id
          JOIN currencies c ON c.code = a.currency
@@ -390,50 +396,8 @@ pub async fn fetch(
     } else {
         None
     };
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut splits = splits_of(&mut *db, &ids).await?;
-    let views = rows
-        .into_iter()
-        .map(|r| {
-            let parts = splits.remove(&r.id).unwrap_or_default();
-            r.into_view(parts)
-        })
-        .collect();
+    let views = rows.into_iter().map(Row::into_view).collect();
     Ok((views, next))
-}
-
-async fn splits_of(
-    db: impl PgExecutor<'_>,
-    ids: &[Uuid],
-) -> Result<std::collections::HashMap<Uuid, Vec<SplitView>>, ApiError> {
-    let mut by_transaction: std::collections::HashMap<Uuid, Vec<SplitView>> =
-        std::collections::HashMap::new();
-    if ids.is_empty() {
-        return Ok(by_transaction);
-    }
-    let rows = sqlx::query!(
-        r#"SELECT s.transaction_id, s.category_id, round(s.amount, c.minor_units)::text AS "amount!", s.memo
-           FROM transaction_splits s
-           JOIN transactions t ON t.id = s.transaction_id
-           JOIN accounts a ON a.id = t.account_id
-           JOIN currencies c ON c.code = a.currency
-           WHERE s.transaction_id = ANY($1)
-           ORDER BY s.transaction_id, s.position"#,
-        ids,
-    )
-    .fetch_all(db)
-    .await?;
-    for row in rows {
-        by_transaction
-            .entry(row.transaction_id)
-            .or_default()
-            .push(SplitView {
-                category_id: row.category_id,
-                amount: row.amount,
-                memo: row.memo,
-            });
-    }
-    Ok(by_transaction)
 }
 
 /// One transaction of the ledger by id.

@@ -29,7 +29,7 @@ pub enum CategorySource {
     Ml,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SplitView {
     pub category_id: Uuid,
     /// A decimal string with the currency's decimals.
