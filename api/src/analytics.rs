@@ -114,13 +114,25 @@ async fn missing_rates(
     .await?)
 }
 
-async fn base_currency(db: &sqlx::PgPool, ledger_id: Uuid) -> Result<String, ApiError> {
-    Ok(sqlx::query_scalar!(
+/// `items` with the base currency, the period, and the rates that were missing in it.
+async fn report<T: Serialize>(
+    db: &sqlx::PgPool,
+    ledger_id: Uuid,
+    period: Period,
+    items: Vec<T>,
+) -> Result<Json<Report<T>>, ApiError> {
+    let currency = sqlx::query_scalar!(
         r#"SELECT base_currency AS "c!" FROM ledgers WHERE id = $1"#,
         ledger_id
     )
     .fetch_one(db)
-    .await?)
+    .await?;
+    Ok(Json(Report {
+        currency,
+        period,
+        items,
+        missing_rates: missing_rates(db, ledger_id, period).await?,
+    }))
 }
 
 #[derive(Debug, Serialize)]
@@ -185,12 +197,7 @@ async fn spending_by_category(
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(Json(Report {
-        currency: base_currency(&state.db, ledger_id).await?,
-        period,
-        items,
-        missing_rates: missing_rates(&state.db, ledger_id, period).await?,
-    }))
+    report(&state.db, ledger_id, period, items).await
 }
 
 #[derive(Debug, Serialize)]
@@ -240,12 +247,7 @@ async fn cash_flow(
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(Json(Report {
-        currency: base_currency(&state.db, ledger_id).await?,
-        period,
-        items,
-        missing_rates: missing_rates(&state.db, ledger_id, period).await?,
-    }))
+    report(&state.db, ledger_id, period, items).await
 }
 
 #[derive(Debug, Serialize)]
@@ -297,12 +299,7 @@ async fn net_worth(
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(Json(Report {
-        currency: base_currency(&state.db, ledger_id).await?,
-        period,
-        items,
-        missing_rates: missing_rates(&state.db, ledger_id, period).await?,
-    }))
+    report(&state.db, ledger_id, period, items).await
 }
 
 #[derive(Debug, Serialize)]
@@ -362,12 +359,7 @@ async fn top_payees(
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(Json(Report {
-        currency: base_currency(&state.db, ledger_id).await?,
-        period,
-        items,
-        missing_rates: missing_rates(&state.db, ledger_id, period).await?,
-    }))
+    report(&state.db, ledger_id, period, items).await
 }
 
 #[cfg(test)]

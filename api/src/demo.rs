@@ -230,42 +230,25 @@ pub fn generate(today: NaiveDate, seed: u64) -> Vec<DemoTransaction> {
                 None,
             );
         }
-        // Everyday spending.
-        if rng.chance(30) {
-            let (payee, text) = *rng.pick(GROCERIES);
-            let cents = rng.cents(-16_000, -2_500);
-            let category = if rng.chance(85) {
-                Some("Groceries")
-            } else {
-                None
-            };
-            push(
-                "Credit Card",
-                day,
-                cents,
-                payee,
-                text.into(),
-                category,
-                None,
-            );
-        }
-        if rng.chance(35) {
-            let (payee, text) = *rng.pick(RESTAURANTS);
-            let cents = rng.cents(-8_500, -450);
-            let category = if rng.chance(85) {
-                Some("Restaurants & cafes")
-            } else {
-                None
-            };
-            push(
-                "Credit Card",
-                day,
-                cents,
-                payee,
-                text.into(),
-                category,
-                None,
-            );
+        // Everyday spending; some left uncategorised for the ML worker.
+        for (percent, places, category, low, high) in [
+            (30, GROCERIES, "Groceries", -16_000, -2_500),
+            (35, RESTAURANTS, "Restaurants & cafes", -8_500, -450),
+        ] {
+            if rng.chance(percent) {
+                let (payee, text) = *rng.pick(places);
+                let cents = rng.cents(low, high);
+                let category = rng.chance(85).then_some(category);
+                push(
+                    "Credit Card",
+                    day,
+                    cents,
+                    payee,
+                    text.into(),
+                    category,
+                    None,
+                );
+            }
         }
         if day.weekday().num_days_from_monday() == 5 {
             let (payee, text) = *rng.pick(FUEL);
@@ -298,7 +281,7 @@ pub fn generate(today: NaiveDate, seed: u64) -> Vec<DemoTransaction> {
         if rng.chance(8) {
             let (payee, text, category) = *rng.pick(SHOPPING);
             let cents = rng.cents(-25_000, -1_200);
-            let category = if rng.chance(80) { Some(category) } else { None };
+            let category = rng.chance(80).then_some(category);
             push(
                 "Credit Card",
                 day,
