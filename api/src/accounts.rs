@@ -1,12 +1,12 @@
 //! Accounts in a ledger: checking, savings, credit card, cash, loan, investment. Each has
 //! one currency; its balance is the opening balance plus every transaction, exactly.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
@@ -17,16 +17,15 @@ use crate::http::validation::Validator;
 use crate::ledgers::{Role, access, require_known_currency};
 use crate::money::{check_currency_code, parse_amount};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ledgers/{ledger_id}/accounts", get(list).post(create))
-        .route(
-            "/ledgers/{ledger_id}/accounts/{account_id}",
-            get(show).patch(update).delete(remove),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update, remove))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "account_kind", rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
@@ -38,7 +37,7 @@ pub enum AccountKind {
     Investment,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AccountView {
     pub id: Uuid,
     pub name: String,
@@ -52,12 +51,21 @@ pub struct AccountView {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     #[serde(default)]
     pub include_archived: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/accounts",
+    tag = "accounts",
+    summary = "Accounts with exact balances",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ListQuery),
+    responses((status = 200, description = "Accounts with exact balances", body = Vec<AccountView>)),
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -110,6 +118,14 @@ async fn account_view(
         .ok_or(ApiError::NotFound("account"))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/accounts/{account_id}",
+    tag = "accounts",
+    summary = "An account",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("account_id" = Uuid, Path, description = "The account")),
+    responses((status = 200, description = "An account", body = AccountView)),
+)]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -119,7 +135,7 @@ async fn show(
     Ok(Json(account_view(&state.db, ledger_id, account_id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAccount {
     pub name: String,
@@ -129,6 +145,15 @@ pub struct CreateAccount {
     pub opening_balance: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/accounts",
+    tag = "accounts",
+    summary = "Create an account (editor)",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = CreateAccount,
+    responses((status = 201, description = "Create an account (editor)", body = AccountView)),
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -164,7 +189,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAccount {
     pub name: Option<String>,
@@ -172,6 +197,15 @@ pub struct UpdateAccount {
     pub archived: Option<bool>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/ledgers/{ledger_id}/accounts/{account_id}",
+    tag = "accounts",
+    summary = "Rename, archive or correct the opening balance",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("account_id" = Uuid, Path, description = "The account")),
+    request_body = UpdateAccount,
+    responses((status = 200, description = "Rename, archive or correct the opening balance", body = AccountView)),
+)]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -219,6 +253,14 @@ async fn update(
     Ok(Json(view))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/ledgers/{ledger_id}/accounts/{account_id}",
+    tag = "accounts",
+    summary = "Delete an account that has no transactions",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("account_id" = Uuid, Path, description = "The account")),
+    responses((status = 204, description = "Done")),
+)]
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,

@@ -5,11 +5,11 @@
 //! that had no rate (`missing_rates`); their amounts are not in the totals. Amounts are
 //! decimal strings with the base currency's decimals.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
@@ -19,18 +19,16 @@ use crate::http::extract::{Json, Path, Query};
 use crate::ledgers::{Role, access};
 use crate::transactions::input::parse_date;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/ledgers/{ledger_id}/analytics/spending-by-category",
-            get(spending_by_category),
-        )
-        .route("/ledgers/{ledger_id}/analytics/cash-flow", get(cash_flow))
-        .route("/ledgers/{ledger_id}/analytics/net-worth", get(net_worth))
-        .route("/ledgers/{ledger_id}/analytics/top-payees", get(top_payees))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(spending_by_category))
+        .routes(routes!(cash_flow))
+        .routes(routes!(net_worth))
+        .routes(routes!(top_payees))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodQuery {
     /// First day included (`YYYY-MM-DD`). Default: the first of this month for spending
@@ -43,7 +41,7 @@ pub struct PeriodQuery {
 }
 
 /// A period of at most 20 years.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -84,7 +82,7 @@ fn year_of_months(to: NaiveDate) -> NaiveDate {
     month_start(to) - Months::new(11)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MissingRate {
     pub currency: String,
     /// The first and last days in the period with money in that currency and no rate.
@@ -135,7 +133,7 @@ async fn report<T: Serialize>(
     }))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Report<T> {
     pub currency: String,
     pub period: Period,
@@ -143,7 +141,7 @@ pub struct Report<T> {
     pub missing_rates: Vec<MissingRate>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CategorySpending {
     /// `null` for uncategorised spending.
     pub category_id: Option<Uuid>,
@@ -154,6 +152,14 @@ pub struct CategorySpending {
     pub transactions: i64,
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/analytics/spending-by-category",
+    tag = "analytics",
+    summary = "Spending per expense category",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), PeriodQuery),
+    responses((status = 200, description = "Spending per expense category", body = Report<CategorySpending>)),
+)]
 async fn spending_by_category(
     State(state): State<AppState>,
     caller: Caller,
@@ -200,7 +206,7 @@ async fn spending_by_category(
     report(&state.db, ledger_id, period, items).await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MonthFlow {
     /// The first day of the month.
     pub month: NaiveDate,
@@ -210,6 +216,14 @@ pub struct MonthFlow {
     pub net: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/analytics/cash-flow",
+    tag = "analytics",
+    summary = "Income and expense per month",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), PeriodQuery),
+    responses((status = 200, description = "Income and expense per month", body = Report<MonthFlow>)),
+)]
 async fn cash_flow(
     State(state): State<AppState>,
     caller: Caller,
@@ -250,13 +264,21 @@ async fn cash_flow(
     report(&state.db, ledger_id, period, items).await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NetWorthPoint {
     /// The last day of the month (or `to` for the current month).
     pub date: NaiveDate,
     pub net_worth: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/analytics/net-worth",
+    tag = "analytics",
+    summary = "Net worth at each month end",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), PeriodQuery),
+    responses((status = 200, description = "Net worth at each month end", body = Report<NetWorthPoint>)),
+)]
 async fn net_worth(
     State(state): State<AppState>,
     caller: Caller,
@@ -302,7 +324,7 @@ async fn net_worth(
     report(&state.db, ledger_id, period, items).await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PayeeSpending {
     /// The payee, or the description where no payee was recorded.
     pub payee: String,
@@ -310,6 +332,14 @@ pub struct PayeeSpending {
     pub transactions: i64,
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/analytics/top-payees",
+    tag = "analytics",
+    summary = "Where the money went, by payee",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), PeriodQuery),
+    responses((status = 200, description = "Where the money went, by payee", body = Report<PayeeSpending>)),
+)]
 async fn top_payees(
     State(state): State<AppState>,
     caller: Caller,

@@ -2,11 +2,11 @@
 //! with a default set; categories can be renamed, moved, archived, and merged (the source's
 //! transactions and split parts move to the target, then the source is gone).
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
@@ -16,19 +16,18 @@ use crate::http::extract::{Json, Path, Query};
 use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ledgers/{ledger_id}/categories", get(list).post(create))
-        .route("/ledgers/{ledger_id}/categories/{id}", patch(update))
-        .route("/ledgers/{ledger_id}/categories/{id}/merge", post(merge))
-        .route("/ledgers/{ledger_id}/category-groups", post(create_group))
-        .route(
-            "/ledgers/{ledger_id}/category-groups/{id}",
-            patch(update_group),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update))
+        .routes(routes!(merge))
+        .routes(routes!(create_group))
+        .routes(routes!(update_group))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "category_kind", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
 pub enum CategoryKind {
@@ -36,14 +35,14 @@ pub enum CategoryKind {
     Expense,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CategoryView {
     pub id: Uuid,
     pub name: String,
     pub archived: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GroupView {
     pub id: Uuid,
     pub name: String,
@@ -52,13 +51,22 @@ pub struct GroupView {
     pub categories: Vec<CategoryView>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     #[serde(default)]
     pub include_archived: bool,
 }
 
 /// The ledger's category tree: groups by kind and name, categories by name.
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/categories",
+    tag = "categories",
+    summary = "The category tree",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ListQuery),
+    responses((status = 200, description = "The category tree", body = Vec<GroupView>)),
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -103,18 +111,27 @@ async fn list(
     Ok(Json(groups))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroup {
     pub name: String,
     pub kind: CategoryKind,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Created {
     pub id: Uuid,
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/category-groups",
+    tag = "categories",
+    summary = "Create a category group",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = CreateGroup,
+    responses((status = 201, description = "Create a category group", body = Created)),
+)]
 async fn create_group(
     State(state): State<AppState>,
     caller: Caller,
@@ -136,13 +153,22 @@ async fn create_group(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGroup {
     pub name: Option<String>,
     pub archived: Option<bool>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/ledgers/{ledger_id}/category-groups/{id}",
+    tag = "categories",
+    summary = "Rename or archive a group",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    request_body = UpdateGroup,
+    responses((status = 204, description = "Done")),
+)]
 async fn update_group(
     State(state): State<AppState>,
     caller: Caller,
@@ -175,7 +201,7 @@ async fn update_group(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCategory {
     pub group_id: Uuid,
@@ -198,6 +224,15 @@ async fn require_group(
     .ok_or_else(|| ApiError::field("group_id", "no such category group in this ledger"))
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/categories",
+    tag = "categories",
+    summary = "Create a category in a group",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = CreateCategory,
+    responses((status = 201, description = "Create a category in a group", body = Created)),
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -220,7 +255,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCategory {
     pub name: Option<String>,
@@ -231,6 +266,15 @@ pub struct UpdateCategory {
     pub budget_rollover: Option<bool>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/ledgers/{ledger_id}/categories/{id}",
+    tag = "categories",
+    summary = "Rename, move, archive, or set budget rollover",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    request_body = UpdateCategory,
+    responses((status = 204, description = "Done")),
+)]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -270,19 +314,28 @@ async fn update(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Merge {
     /// The category that takes over; the merged one is deleted.
     pub into: Uuid,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MergeResult {
     pub moved_transactions: u64,
     pub moved_splits: u64,
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/categories/{id}/merge",
+    tag = "categories",
+    summary = "Move everything to another category and delete this one",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    request_body = Merge,
+    responses((status = 200, description = "Move everything to another category and delete this one", body = MergeResult)),
+)]
 async fn merge(
     State(state): State<AppState>,
     caller: Caller,

@@ -25,6 +25,8 @@ pub enum Command {
     Migrate,
     /// Create the demo user (demo@financetracker.local) with a year of sample data, once.
     SeedDemo,
+    /// Print the OpenAPI document (JSON) and exit; needs no database.
+    Openapi,
 }
 
 #[derive(Debug, Args)]

@@ -1,13 +1,13 @@
 //! Exchange rates of a ledger: what one unit of a currency was worth in the ledger's base
 //! currency on a day. Entered one at a time or uploaded as CSV (`date,currency,rate`).
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::{delete, get, post};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
@@ -19,23 +19,21 @@ use crate::ledgers::{Role, access};
 use crate::money::check_currency_code;
 use crate::transactions::input::parse_date;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ledgers/{ledger_id}/exchange-rates", get(list).put(put))
-        .route("/ledgers/{ledger_id}/exchange-rates/import", post(import))
-        .route(
-            "/ledgers/{ledger_id}/exchange-rates/{currency}/{date}",
-            delete(remove),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, put))
+        .routes(routes!(import))
+        .routes(routes!(remove))
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rate {
     pub currency: String,
     pub date: NaiveDate,
     /// Units of the ledger's base currency for one unit of `currency`, as a string.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String)]
     pub rate: Decimal,
 }
 
@@ -110,11 +108,20 @@ pub fn parse_csv(text: &str) -> Result<Vec<Rate>, Vec<FieldError>> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     pub currency: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/exchange-rates",
+    tag = "exchange-rates",
+    summary = "Exchange rates, newest first per currency",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ListQuery),
+    responses((status = 200, description = "Exchange rates, newest first per currency", body = Vec<Rate>)),
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -135,7 +142,7 @@ async fn list(
     Ok(Json(rates))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutRate {
     pub currency: String,
@@ -191,6 +198,15 @@ async fn store(
 }
 
 /// Adds or replaces one rate.
+#[utoipa::path(
+    put,
+    path = "/ledgers/{ledger_id}/exchange-rates",
+    tag = "exchange-rates",
+    summary = "Add or replace one rate",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = PutRate,
+    responses((status = 200, description = "Add or replace one rate", body = Rate)),
+)]
 async fn put(
     State(state): State<AppState>,
     caller: Caller,
@@ -205,12 +221,21 @@ async fn put(
     Ok(Json(rate))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Imported {
     pub imported: usize,
 }
 
 /// A `text/csv` body with the header `date,currency,rate`. All lines or none.
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/exchange-rates/import",
+    tag = "exchange-rates",
+    summary = "Import rates from CSV (date,currency,rate), all or nothing",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, description = "Import rates from CSV (date,currency,rate), all or nothing", body = Imported)),
+)]
 async fn import(
     State(state): State<AppState>,
     caller: Caller,
@@ -237,6 +262,14 @@ async fn import(
     }))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/ledgers/{ledger_id}/exchange-rates/{currency}/{date}",
+    tag = "exchange-rates",
+    summary = "Delete a rate",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("currency" = String, Path, description = "ISO 4217 code"), ("date" = String, Path, description = "YYYY-MM-DD")),
+    responses((status = 204, description = "Done")),
+)]
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,

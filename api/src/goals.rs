@@ -3,13 +3,13 @@
 //! hand (in the ledger's base currency). Each goal reports its progress and the monthly
 //! amount still needed to arrive on time.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
@@ -21,17 +21,11 @@ use crate::ledgers::{Role, access};
 use crate::money::{format, parse_amount};
 use crate::transactions::input::{double_option, parse_date};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ledgers/{ledger_id}/goals", get(list).post(create))
-        .route(
-            "/ledgers/{ledger_id}/goals/{id}",
-            get(show).patch(update).delete(remove),
-        )
-        .route(
-            "/ledgers/{ledger_id}/goals/{id}/contributions",
-            post(contribute),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, update, remove))
+        .routes(routes!(contribute))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +71,7 @@ pub fn progress(
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GoalView {
     pub id: Uuid,
     pub name: String,
@@ -148,6 +142,14 @@ async fn one(db: &sqlx::PgPool, ledger_id: Uuid, id: Uuid) -> Result<GoalView, A
         .ok_or(ApiError::NotFound("goal"))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/goals",
+    tag = "goals",
+    summary = "Goals with their progress",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    responses((status = 200, description = "Goals with their progress", body = Vec<GoalView>)),
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -157,6 +159,14 @@ async fn list(
     Ok(Json(fetch(&state.db, ledger_id, None).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/goals/{id}",
+    tag = "goals",
+    summary = "A goal",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    responses((status = 200, description = "A goal", body = GoalView)),
+)]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -186,7 +196,7 @@ async fn goal_minor_units(
     Ok(u32::try_from(units).unwrap_or(2))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGoal {
     pub name: String,
@@ -205,6 +215,15 @@ fn positive(raw: &str, units: u32) -> Result<Decimal, String> {
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/goals",
+    tag = "goals",
+    summary = "Create a goal",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = CreateGoal,
+    responses((status = 201, description = "Create a goal", body = GoalView)),
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -238,7 +257,7 @@ async fn create(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGoal {
     pub name: Option<String>,
@@ -246,9 +265,19 @@ pub struct UpdateGoal {
     pub target_date: Option<String>,
     /// `null` unlinks the account.
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
     pub account_id: Option<Option<Uuid>>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/ledgers/{ledger_id}/goals/{id}",
+    tag = "goals",
+    summary = "Edit a goal",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    request_body = UpdateGoal,
+    responses((status = 200, description = "Edit a goal", body = GoalView)),
+)]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -295,6 +324,14 @@ async fn update(
     Ok(Json(one(&state.db, ledger_id, id).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/ledgers/{ledger_id}/goals/{id}",
+    tag = "goals",
+    summary = "Delete a goal",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    responses((status = 204, description = "Done")),
+)]
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
@@ -315,7 +352,7 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contribution {
     pub date: String,
@@ -325,6 +362,15 @@ pub struct Contribution {
     pub note: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/goals/{id}/contributions",
+    tag = "goals",
+    summary = "Record a contribution to an unlinked goal",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    request_body = Contribution,
+    responses((status = 201, description = "Record a contribution to an unlinked goal", body = GoalView)),
+)]
 async fn contribute(
     State(state): State<AppState>,
     caller: Caller,

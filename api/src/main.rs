@@ -12,6 +12,11 @@ async fn main() -> ExitCode {
             Command::Serve => api::serve::serve(cli.config).await,
             Command::Migrate => api::serve::migrate(cli.config).await,
             Command::SeedDemo => api::serve::seed_demo(cli.config).await,
+            Command::Openapi => {
+                let doc = api::http::openapi();
+                println!("{}", doc.to_pretty_json().unwrap_or_default());
+                Ok(())
+            }
         }
     }
     .await;

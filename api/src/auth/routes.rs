@@ -3,11 +3,11 @@
 
 use std::net::SocketAddr;
 use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use axum::Router;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{delete, get, post};
 use axum_extra::extract::cookie::CookieJar;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -38,19 +38,19 @@ const REGISTER_PER_IP: Limit = Limit {
     window: Duration::from_hours(1),
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(register))
-        .route("/auth/login", post(login))
-        .route("/auth/refresh", post(refresh))
-        .route("/auth/logout", post(logout))
-        .route("/me", get(me))
-        .route("/me/preferences", get(get_preferences).put(put_preferences))
-        .route("/me/tokens", get(list_tokens).post(create_token))
-        .route("/me/tokens/{id}", delete(revoke_token))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(get_preferences, put_preferences))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: Uuid,
     pub email: String,
@@ -58,14 +58,14 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionResponse {
     pub user: UserView,
     /// Echo this in `X-CSRF-Token` on state-changing requests (it is also in `ft_csrf`).
     pub csrf_token: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     pub email: String,
@@ -75,7 +75,7 @@ pub struct RegisterRequest {
     pub currency: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub email: String,
@@ -165,6 +165,14 @@ fn respond(
     (jar, Json(SessionResponse { user, csrf_token }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/register",
+    tag = "auth",
+    summary = "Create an account (and a personal ledger) and sign in",
+    request_body = RegisterRequest,
+    responses((status = 201, description = "Create an account (and a personal ledger) and sign in", body = SessionResponse)),
+)]
 async fn register(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -224,6 +232,14 @@ async fn register(
     Ok((StatusCode::CREATED, jar, body))
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "auth",
+    summary = "Sign in: sets the session cookies",
+    request_body = LoginRequest,
+    responses((status = 200, description = "Sign in: sets the session cookies", body = SessionResponse)),
+)]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -265,6 +281,13 @@ async fn login(
     Ok(respond(&state, jar, tokens, user))
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/refresh",
+    tag = "auth",
+    summary = "Rotate the refresh token and issue a new access token",
+    responses((status = 200, description = "Rotate the refresh token and issue a new access token", body = SessionResponse)),
+)]
 async fn refresh(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -333,6 +356,13 @@ async fn refresh(
     Ok(respond(&state, jar, tokens, user))
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    summary = "End the session and clear its cookies",
+    responses((status = 204, description = "Done")),
+)]
 async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -353,6 +383,13 @@ async fn logout(
     Ok((StatusCode::NO_CONTENT, jar))
 }
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "auth",
+    summary = "The signed-in user",
+    responses((status = 200, description = "The signed-in user", body = UserView)),
+)]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<UserView>, ApiError> {
     let user = sqlx::query_as!(
         UserView,
@@ -365,7 +402,7 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<UserVi
     Ok(Json(user))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Preferences {
     /// A BCP 47 tag such as `en-US` or `de-DE`.
@@ -379,6 +416,13 @@ pub struct Preferences {
     pub theme: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/me/preferences",
+    tag = "auth",
+    summary = "Preferences",
+    responses((status = 200, description = "Preferences", body = Preferences)),
+)]
 async fn get_preferences(
     State(state): State<AppState>,
     caller: Caller,
@@ -424,6 +468,14 @@ fn is_script(s: &str) -> bool {
     b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_lowercase)
 }
 
+#[utoipa::path(
+    put,
+    path = "/me/preferences",
+    tag = "auth",
+    summary = "Replace the preferences",
+    request_body = Preferences,
+    responses((status = 200, description = "Replace the preferences", body = Preferences)),
+)]
 async fn put_preferences(
     State(state): State<AppState>,
     caller: Caller,
@@ -471,7 +523,7 @@ async fn put_preferences(
     Ok(Json(body))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     pub name: String,
@@ -479,7 +531,7 @@ pub struct CreateTokenRequest {
     pub expires_in_days: Option<u32>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenView {
     pub id: Uuid,
     pub name: String,
@@ -488,7 +540,7 @@ pub struct TokenView {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedToken {
     #[serde(flatten)]
     pub view: TokenView,
@@ -496,6 +548,14 @@ pub struct CreatedToken {
     pub token: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/me/tokens",
+    tag = "auth",
+    summary = "Create a personal access token, shown once",
+    request_body = CreateTokenRequest,
+    responses((status = 201, description = "Create a personal access token, shown once", body = CreatedToken)),
+)]
 async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
@@ -528,6 +588,13 @@ async fn create_token(
     Ok((StatusCode::CREATED, Json(CreatedToken { view, token })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/me/tokens",
+    tag = "auth",
+    summary = "Personal access tokens (never the tokens themselves)",
+    responses((status = 200, description = "Personal access tokens (never the tokens themselves)", body = Vec<TokenView>)),
+)]
 async fn list_tokens(
     State(state): State<AppState>,
     caller: Caller,
@@ -543,6 +610,14 @@ async fn list_tokens(
     Ok(Json(tokens))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/me/tokens/{id}",
+    tag = "auth",
+    summary = "Revoke a personal access token",
+    params(("id" = Uuid, Path, description = "The resource")),
+    responses((status = 204, description = "Done")),
+)]
 async fn revoke_token(
     State(state): State<AppState>,
     caller: Caller,

@@ -77,7 +77,7 @@ pub async fn check(state: &AppState, ledger_id: Uuid, month: NaiveDate) -> Resul
     Ok(())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AlertView {
     pub category_id: Uuid,
     pub month: NaiveDate,

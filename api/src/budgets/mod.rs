@@ -17,7 +17,7 @@ use self::plan::{MonthFigures, percent_used, roll};
 use crate::http::error::ApiError;
 use crate::money::format;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BudgetLine {
     pub category_id: Uuid,
     pub category: String,
@@ -33,7 +33,7 @@ pub struct BudgetLine {
     pub percent_used: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MonthView {
     /// The first day of the month.
     pub month: NaiveDate,

@@ -1,10 +1,10 @@
 //! Budget routes: the month view, setting a category's amount for a month, the alert
 //! thresholds, and the alerts recorded.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::alerts::{AlertView, check_later};
@@ -16,21 +16,26 @@ use crate::http::extract::{Json, Path};
 use crate::ledgers::{Role, access};
 use crate::money::parse_amount;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ledgers/{ledger_id}/budgets/{month}", get(show))
-        .route(
-            "/ledgers/{ledger_id}/budgets/{month}/{category_id}",
-            put(set),
-        )
-        .route("/ledgers/{ledger_id}/budget-settings", put(settings))
-        .route("/ledgers/{ledger_id}/budget-alerts", get(alerts))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(show))
+        .routes(routes!(set))
+        .routes(routes!(settings))
+        .routes(routes!(alerts))
 }
 
 fn month_param(raw: &str) -> Result<chrono::NaiveDate, ApiError> {
     parse_month(raw).map_err(|m| ApiError::BadRequest(format!("month: {m}")))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/budgets/{month}",
+    tag = "budgets",
+    summary = "The month: budgeted, carried in, spent, available",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("month" = String, Path, description = "The month, YYYY-MM")),
+    responses((status = 200, description = "The month: budgeted, carried in, spent, available", body = MonthView)),
+)]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -41,13 +46,22 @@ async fn show(
     Ok(Json(month_view(&state.db, ledger_id, month).await?.0))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetBudget {
     /// A decimal string in the ledger's base currency; "0" removes the budget.
     pub amount: String,
 }
 
+#[utoipa::path(
+    put,
+    path = "/ledgers/{ledger_id}/budgets/{month}/{category_id}",
+    tag = "budgets",
+    summary = "Set a category's budget for the month",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("month" = String, Path, description = "The month, YYYY-MM"), ("category_id" = Uuid, Path, description = "The category")),
+    request_body = SetBudget,
+    responses((status = 200, description = "Set a category's budget for the month", body = MonthView)),
+)]
 async fn set(
     State(state): State<AppState>,
     caller: Caller,
@@ -108,7 +122,7 @@ async fn set(
     Ok(Json(month_view(&state.db, ledger_id, month).await?.0))
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Percents of a month's available amount that raise an alert when spending reaches
@@ -116,6 +130,15 @@ pub struct Settings {
     pub alert_thresholds: Vec<i16>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/ledgers/{ledger_id}/budget-settings",
+    tag = "budgets",
+    summary = "Alert thresholds (owner)",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = Settings,
+    responses((status = 200, description = "Alert thresholds (owner)", body = Settings)),
+)]
 async fn settings(
     State(state): State<AppState>,
     caller: Caller,
@@ -146,6 +169,14 @@ async fn settings(
     Ok(Json(body))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/budget-alerts",
+    tag = "budgets",
+    summary = "Alerts recorded, newest first",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    responses((status = 200, description = "Alerts recorded, newest first", body = Vec<AlertView>)),
+)]
 async fn alerts(
     State(state): State<AppState>,
     caller: Caller,

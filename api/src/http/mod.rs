@@ -5,6 +5,7 @@ pub mod client_ip;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod openapi;
 pub mod validation;
 
 use std::sync::Arc;
@@ -14,7 +15,10 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::Next;
 use axum::response::Response;
+use axum::routing::get;
 use sqlx::PgPool;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::AccessKeys;
@@ -39,25 +43,42 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
 }
 
-/// Every `/api/v1` route.
+/// Every `/api/v1` route, and the OpenAPI document that describes them at
+/// `/api/v1/openapi.json`.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
-    Router::new()
-        .nest(
-            "/api/v1",
-            Router::new()
-                .merge(crate::auth::routes::router())
-                .merge(crate::ledgers::routes::router())
-                .merge(crate::accounts::router())
-                .merge(crate::categories::router())
-                .merge(crate::exchange_rates::router())
-                .merge(crate::analytics::router())
-                .merge(crate::budgets::routes::router())
-                .merge(crate::goals::router())
-                .merge(crate::transactions::routes::router()),
-        )
-        .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(axum::middleware::from_fn(remember_request_id))
-        .with_state(state)
+    let (api, doc) = api_routes().split_for_parts();
+    let doc = Arc::new(openapi::finish(doc));
+    api.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let doc = Arc::clone(&doc);
+            async move { axum::Json(doc.as_ref().clone()) }
+        }),
+    )
+    .layer(DefaultBodyLimit::max(max_body_bytes))
+    .layer(axum::middleware::from_fn(remember_request_id))
+    .with_state(state)
+}
+
+/// The OpenAPI document alone (for `api openapi` and tests).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    openapi::finish(api_routes().split_for_parts().1)
+}
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest(
+        "/api/v1",
+        OpenApiRouter::new()
+            .merge(crate::auth::routes::router())
+            .merge(crate::ledgers::routes::router())
+            .merge(crate::accounts::router())
+            .merge(crate::categories::router())
+            .merge(crate::exchange_rates::router())
+            .merge(crate::analytics::router())
+            .merge(crate::budgets::routes::router())
+            .merge(crate::goals::router())
+            .merge(crate::transactions::routes::router()),
+    )
 }
 
 /// Makes the request id available to error answers produced deeper down.

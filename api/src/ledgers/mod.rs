@@ -14,7 +14,17 @@ use crate::http::error::ApiError;
 
 /// Ordered: a higher role can do everything a lower one can.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    sqlx::Type,
+    utoipa::ToSchema,
 )]
 #[sqlx(type_name = "ledger_role", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]

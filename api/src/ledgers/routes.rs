@@ -1,12 +1,12 @@
 //! Ledger routes: create and list ledgers, rename and delete them, manage members and
 //! invite people by code.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{Role, access, require_known_currency};
@@ -18,23 +18,17 @@ use crate::http::extract::{Json, Path};
 use crate::http::validation::Validator;
 use crate::money::check_currency_code;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ledgers", get(list).post(create))
-        .route(
-            "/ledgers/{ledger_id}",
-            get(show).patch(rename).delete(remove),
-        )
-        .route("/ledgers/{ledger_id}/members", get(members))
-        .route(
-            "/ledgers/{ledger_id}/members/{user_id}",
-            put(set_role).delete(remove_member),
-        )
-        .route("/ledgers/{ledger_id}/invites", post(invite))
-        .route("/invites/accept", post(accept_invite))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, rename, remove))
+        .routes(routes!(members))
+        .routes(routes!(set_role, remove_member))
+        .routes(routes!(invite))
+        .routes(routes!(accept_invite))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LedgerView {
     pub id: Uuid,
     pub name: String,
@@ -62,6 +56,13 @@ async fn ledger_view(
     .ok_or(ApiError::NotFound("ledger"))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers",
+    tag = "ledgers",
+    summary = "Ledgers the caller belongs to, with their role",
+    responses((status = 200, description = "Ledgers the caller belongs to, with their role", body = Vec<LedgerView>)),
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -78,13 +79,21 @@ async fn list(
     Ok(Json(ledgers))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateLedger {
     pub name: String,
     pub base_currency: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers",
+    tag = "ledgers",
+    summary = "Create a ledger with the default categories",
+    request_body = CreateLedger,
+    responses((status = 201, description = "Create a ledger with the default categories", body = LedgerView)),
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -108,6 +117,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}",
+    tag = "ledgers",
+    summary = "A ledger",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    responses((status = 200, description = "A ledger", body = LedgerView)),
+)]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -116,12 +133,21 @@ async fn show(
     Ok(Json(ledger_view(&state.db, &caller, ledger_id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenameLedger {
     pub name: String,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/ledgers/{ledger_id}",
+    tag = "ledgers",
+    summary = "Rename a ledger (owner)",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = RenameLedger,
+    responses((status = 200, description = "Rename a ledger (owner)", body = LedgerView)),
+)]
 async fn rename(
     State(state): State<AppState>,
     caller: Caller,
@@ -142,6 +168,14 @@ async fn rename(
     Ok(Json(ledger_view(&state.db, &caller, ledger_id).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/ledgers/{ledger_id}",
+    tag = "ledgers",
+    summary = "Delete a ledger and everything in it (owner)",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    responses((status = 204, description = "Done")),
+)]
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
@@ -154,7 +188,7 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub user_id: Uuid,
     pub display_name: String,
@@ -162,6 +196,14 @@ pub struct MemberView {
     pub joined_at: DateTime<Utc>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/members",
+    tag = "ledgers",
+    summary = "Members and their roles",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    responses((status = 200, description = "Members and their roles", body = Vec<MemberView>)),
+)]
 async fn members(
     State(state): State<AppState>,
     caller: Caller,
@@ -180,7 +222,7 @@ async fn members(
     Ok(Json(members))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetRole {
     pub role: Role,
@@ -206,6 +248,15 @@ async fn refuse_to_remove_last_owner(
     Ok(())
 }
 
+#[utoipa::path(
+    put,
+    path = "/ledgers/{ledger_id}/members/{user_id}",
+    tag = "ledgers",
+    summary = "Change a member's role (owner)",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("user_id" = Uuid, Path, description = "The member")),
+    request_body = SetRole,
+    responses((status = 204, description = "Done")),
+)]
 async fn set_role(
     State(state): State<AppState>,
     caller: Caller,
@@ -234,6 +285,14 @@ async fn set_role(
 }
 
 /// Owners remove anyone; anyone may leave.
+#[utoipa::path(
+    delete,
+    path = "/ledgers/{ledger_id}/members/{user_id}",
+    tag = "ledgers",
+    summary = "Remove a member (owner), or leave",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("user_id" = Uuid, Path, description = "The member")),
+    responses((status = 204, description = "Done")),
+)]
 async fn remove_member(
     State(state): State<AppState>,
     caller: Caller,
@@ -262,7 +321,7 @@ async fn remove_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvite {
     /// `editor` or `viewer`.
@@ -271,7 +330,7 @@ pub struct CreateInvite {
     pub expires_in_hours: Option<u32>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InviteView {
     /// Give this to the person joining. Shown once; works once.
     pub code: String,
@@ -279,6 +338,15 @@ pub struct InviteView {
     pub expires_at: DateTime<Utc>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/invites",
+    tag = "ledgers",
+    summary = "Create a one-time invitation code (owner)",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = CreateInvite,
+    responses((status = 201, description = "Create a one-time invitation code (owner)", body = InviteView)),
+)]
 async fn invite(
     State(state): State<AppState>,
     caller: Caller,
@@ -322,12 +390,20 @@ async fn invite(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptInvite {
     pub code: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/invites/accept",
+    tag = "ledgers",
+    summary = "Join a ledger with an invitation code",
+    request_body = AcceptInvite,
+    responses((status = 200, description = "Join a ledger with an invitation code", body = LedgerView)),
+)]
 async fn accept_invite(
     State(state): State<AppState>,
     caller: Caller,

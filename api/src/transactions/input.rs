@@ -61,7 +61,7 @@ pub fn clean_tags(v: &mut Validator, field: &str, tags: &[String]) -> Vec<String
     cleaned
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitInput {
     pub category_id: Uuid,

@@ -11,7 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "transaction_status", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -20,7 +22,9 @@ pub enum Status {
 }
 
 /// Who set the category: the user, a rule, or the ML model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[sqlx(type_name = "category_source", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
 pub enum CategorySource {
@@ -29,7 +33,7 @@ pub enum CategorySource {
     Ml,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SplitView {
     pub category_id: Uuid,
     /// A decimal string with the currency's decimals.
@@ -37,7 +41,7 @@ pub struct SplitView {
     pub memo: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TransactionView {
     pub id: Uuid,
     pub account_id: Uuid,

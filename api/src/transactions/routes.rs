@@ -1,12 +1,12 @@
 //! Transaction routes: list with filters and keyset pages, create (idempotent with a key),
 //! read, edit, delete, and bulk edit of category and tags.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::input::{SplitInput, check_splits, check_texts, clean_tags, double_option, parse_date};
@@ -22,24 +22,29 @@ use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
 use crate::money::parse_amount;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ledgers/{ledger_id}/transactions", get(list).post(create))
-        .route("/ledgers/{ledger_id}/transactions/bulk", post(bulk))
-        .route(
-            "/ledgers/{ledger_id}/transactions/{id}",
-            get(show).patch(update).delete(remove),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(bulk))
+        .routes(routes!(show, update, remove))
         .merge(super::transfers::router())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TransactionPage {
     pub items: Vec<TransactionView>,
     /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/transactions",
+    tag = "transactions",
+    summary = "Transactions matching the filters, one page",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ListQuery),
+    responses((status = 200, description = "Transactions matching the filters, one page", body = TransactionPage)),
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -53,6 +58,14 @@ async fn list(
     Ok(Json(TransactionPage { items, next_cursor }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ledgers/{ledger_id}/transactions/{id}",
+    tag = "transactions",
+    summary = "A transaction",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    responses((status = 200, description = "A transaction", body = TransactionView)),
+)]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -82,7 +95,7 @@ pub async fn account_minor_units(
     Ok(u32::try_from(minor_units).unwrap_or_default())
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTransaction {
     pub account_id: Uuid,
@@ -105,6 +118,19 @@ pub struct CreateTransaction {
     pub import_id: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/transactions",
+    tag = "transactions",
+    summary = "Record a transaction (send Idempotency-Key to make retries safe)",
+    params(
+        ("ledger_id" = Uuid, Path, description = "The ledger"),
+        ("Idempotency-Key" = Option<String>, Header,
+         description = "Any unique string: a retry with the same key and body returns the first answer"),
+    ),
+    request_body = CreateTransaction,
+    responses((status = 201, description = "Record a transaction (send Idempotency-Key to make retries safe)", body = TransactionView)),
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -210,7 +236,7 @@ async fn insert_splits(
     Ok(())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTransaction {
     pub account_id: Option<Uuid>,
@@ -222,12 +248,22 @@ pub struct UpdateTransaction {
     pub status: Option<Status>,
     /// `null` removes the category.
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
     pub category_id: Option<Option<Uuid>>,
     /// Replaces the splits; `[]` removes them.
     pub splits: Option<Vec<SplitInput>>,
     pub tags: Option<Vec<String>>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/ledgers/{ledger_id}/transactions/{id}",
+    tag = "transactions",
+    summary = "Edit a transaction",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    request_body = UpdateTransaction,
+    responses((status = 200, description = "Edit a transaction", body = TransactionView)),
+)]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -395,6 +431,14 @@ fn check_update(
 }
 
 /// Deletes the transaction; for a transfer, both legs.
+#[utoipa::path(
+    delete,
+    path = "/ledgers/{ledger_id}/transactions/{id}",
+    tag = "transactions",
+    summary = "Delete a transaction (both legs of a transfer)",
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ("id" = Uuid, Path, description = "The resource")),
+    responses((status = 204, description = "Done")),
+)]
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
@@ -418,13 +462,14 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkEdit {
     /// Up to 1,000 transactions of the ledger.
     pub ids: Vec<Uuid>,
     /// Sets (or with `null` removes) the category; removes any splits.
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
     pub category_id: Option<Option<Uuid>>,
     #[serde(default)]
     pub add_tags: Vec<String>,
@@ -432,11 +477,20 @@ pub struct BulkEdit {
     pub remove_tags: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BulkResult {
     pub updated: u64,
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/transactions/bulk",
+    tag = "transactions",
+    summary = "Set the category or tags of up to 1,000 transactions",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = BulkEdit,
+    responses((status = 200, description = "Set the category or tags of up to 1,000 transactions", body = BulkResult)),
+)]
 async fn bulk(
     State(state): State<AppState>,
     caller: Caller,

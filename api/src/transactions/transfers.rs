@@ -2,11 +2,11 @@
 //! one, into the other) with a shared `transfer_id`, atomically. Between currencies the
 //! client says what arrived (`to_amount`); in one currency it is the amount sent.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::input::{check_texts, clean_tags, parse_date};
@@ -21,11 +21,11 @@ use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
 use crate::money::parse_amount;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/ledgers/{ledger_id}/transfers", post(create))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTransfer {
     pub from_account_id: Uuid,
@@ -44,7 +44,7 @@ pub struct CreateTransfer {
     pub tags: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TransferView {
     pub transfer_id: Uuid,
     /// The leg out of the source account.
@@ -62,6 +62,15 @@ async fn currency_of(db: &mut sqlx::PgConnection, account_id: Uuid) -> Result<St
     .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/ledgers/{ledger_id}/transfers",
+    tag = "transactions",
+    summary = "Move money between two accounts (both legs at once)",
+    params(("ledger_id" = Uuid, Path, description = "The ledger")),
+    request_body = CreateTransfer,
+    responses((status = 201, description = "Move money between two accounts (both legs at once)", body = TransferView)),
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
