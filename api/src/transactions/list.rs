@@ -84,6 +84,9 @@ impl Cursor {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
+    /// Only if this user is a member of the ledger: lets a list check access in the same
+    /// query (an empty page then needs a second look to tell "none" from "not yours").
+    pub member: Option<Uuid>,
     pub ids: Option<Vec<Uuid>>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -176,6 +179,7 @@ pub fn parse(query: &ListQuery) -> Result<(Filter, Page), ApiError> {
         "must be at most 200 characters",
     );
     let filter = Filter {
+        member: None,
         ids: None,
         from,
         to,
@@ -272,6 +276,11 @@ impl Row {
 
 /// `WHERE` conditions for `filter` (after `t.ledger_id = ...`).
 fn push_filter(q: &mut QueryBuilder<'_, Postgres>, filter: &Filter) {
+    if let Some(user) = filter.member {
+        q.push(" AND EXISTS (SELECT 1 FROM ledger_members m WHERE m.ledger_id = t.ledger_id AND m.user_id = ")
+            .push_bind(user)
+            .push(")");
+    }
     if let Some(ids) = &filter.ids {
         q.push(" AND t.id = ANY(").push_bind(ids.clone()).push(")");
     }
@@ -345,10 +354,13 @@ fn push_page(q: &mut QueryBuilder<'_, Postgres>, page: &Page) -> Result<(), ApiE
         q.push(", ").push_bind(after.id).push(")");
     }
     let direction = if descending { "DESC" } else { "ASC" };
+    // The limit is written into the SQL, not bound: with a bound LIMIT, Postgres's generic
+    // plan assumes a large result and sorts the whole ledger, so it re-plans every call.
+    // `limit` is a checked integer (1 to 500), so this cannot inject anything.
     q.push(format!(
-        " ORDER BY {column} {direction}, t.id {direction} LIMIT "
-    ))
-    .push_bind(i64::from(page.limit) + 1);
+        " ORDER BY {column} {direction}, t.id {direction} LIMIT {}",
+        page.limit + 1
+    ));
     Ok(())
 }
 
@@ -366,11 +378,13 @@ pub async fn fetch(
                 t.description, t.notes, t.status, t.category_id, t.category_source,
                 t.ml_model_version, t.ml_confidence, t.transfer_id, t.import_id, t.tags,
                 t.created_at, t.updated_at,
-                COALESCE((SELECT json_agg(json_build_object(
-                              'category_id', s.category_id,
-                              'amount', round(s.amount, c.minor_units)::text,
-                              'memo', s.memo) ORDER BY s.position)
-                          FROM transaction_splits s WHERE s.transaction_id = t.id), '[]') AS splits
+                CASE WHEN t.has_splits THEN
+                    (SELECT json_agg(json_build_object(
+                         'category_id', s.category_id,
+                         'amount', round(s.amount, c.minor_units)::text,
+                         'memo', s.memo) ORDER BY s.position)
+                     FROM transaction_splits s WHERE s.transaction_id = t.id)
+                ELSE '[]'::json END AS splits
          FROM transactions t
          JOIN accounts a ON a.id = t.account_id
          JOIN currencies c ON c.code = a.currency
