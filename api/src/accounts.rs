@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::auth::caller::Caller;
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{ArchivedQuery, Json, Path, Query};
 use crate::http::validation::Validator;
 use crate::ledgers::{Role, access, require_known_currency};
 use crate::money::{check_currency_code, parse_amount};
@@ -51,26 +51,19 @@ pub struct AccountView {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub include_archived: bool,
-}
-
 #[utoipa::path(
     get,
     path = "/ledgers/{ledger_id}/accounts",
     tag = "accounts",
     summary = "Accounts with exact balances",
-    params(("ledger_id" = Uuid, Path, description = "The ledger"), ListQuery),
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ArchivedQuery),
     responses((status = 200, description = "Accounts with exact balances", body = Vec<AccountView>)),
 )]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(ledger_id): Path<Uuid>,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<ArchivedQuery>,
 ) -> Result<Json<Vec<AccountView>>, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Viewer).await?;
     Ok(Json(

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::auth::caller::Caller;
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{ArchivedQuery, Json, Path, Query};
 use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
 
@@ -51,27 +51,20 @@ pub struct GroupView {
     pub categories: Vec<CategoryView>,
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub include_archived: bool,
-}
-
 /// The ledger's category tree: groups by kind and name, categories by name.
 #[utoipa::path(
     get,
     path = "/ledgers/{ledger_id}/categories",
     tag = "categories",
     summary = "The category tree",
-    params(("ledger_id" = Uuid, Path, description = "The ledger"), ListQuery),
+    params(("ledger_id" = Uuid, Path, description = "The ledger"), ArchivedQuery),
     responses((status = 200, description = "The category tree", body = Vec<GroupView>)),
 )]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Path(ledger_id): Path<Uuid>,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<ArchivedQuery>,
 ) -> Result<Json<Vec<GroupView>>, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Viewer).await?;
     let rows = sqlx::query!(
