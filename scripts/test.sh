@@ -30,6 +30,14 @@ for migration in migrations/*.sql; do
     psql -X -q -1 -v ON_ERROR_STOP=1 "$DATABASE_URL" -f "$migration" >/dev/null
 done
 
+# Test databases that earlier runs could not drop (a failed test, or a server still holding
+# connections when its test ended); without this, renamed tests would leave them forever.
+psql -X -tAq "$SERVER_URL/financetracker" \
+    -c "SELECT datname FROM pg_database WHERE datname LIKE '\\_sqlx\\_test\\_%'" |
+    while read -r leftover; do
+        psql -X -q "$SERVER_URL/financetracker" -c "DROP DATABASE IF EXISTS \"$leftover\" WITH (FORCE)"
+    done
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
