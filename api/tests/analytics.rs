@@ -27,17 +27,6 @@ async fn account(
     body["id"].clone()
 }
 
-async fn category(pool: &PgPool, ledger: Uuid, name: &str) -> String {
-    let id: Uuid =
-        sqlx::query_scalar("SELECT id FROM categories WHERE ledger_id = $1 AND name = $2")
-            .bind(ledger)
-            .bind(name)
-            .fetch_one(pool)
-            .await
-            .expect("category");
-    id.to_string()
-}
-
 /// A EUR ledger with EUR, USD and GBP accounts; USD has rates, GBP has none.
 async fn household(api: &TestApi) -> (Client, Uuid) {
     let (alice, ledger) = api.user("Alice").await;
@@ -45,10 +34,10 @@ async fn household(api: &TestApi) -> (Client, Uuid) {
     let savings = account(&alice, ledger, "Savings", "EUR", "0").await;
     let usd = account(&alice, ledger, "US card", "USD", "0").await;
     let gbp = account(&alice, ledger, "UK account", "GBP", "0").await;
-    let groceries = category(&api.pool, ledger, "Groceries").await;
-    let restaurants = category(&api.pool, ledger, "Restaurants & cafes").await;
-    let household = category(&api.pool, ledger, "Household goods").await;
-    let salary = category(&api.pool, ledger, "Salary").await;
+    let groceries = api.category(ledger, "Groceries").await;
+    let restaurants = api.category(ledger, "Restaurants & cafes").await;
+    let household = api.category(ledger, "Household goods").await;
+    let salary = api.category(ledger, "Salary").await;
 
     let (status, body) = alice
         .send(

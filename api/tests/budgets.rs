@@ -10,17 +10,6 @@ use sqlx::PgPool;
 use support::{Client, TestApi, assert_error};
 use uuid::Uuid;
 
-async fn category(pool: &PgPool, ledger: Uuid, name: &str) -> String {
-    let id: Uuid =
-        sqlx::query_scalar("SELECT id FROM categories WHERE ledger_id = $1 AND name = $2")
-            .bind(ledger)
-            .bind(name)
-            .fetch_one(pool)
-            .await
-            .expect("category");
-    id.to_string()
-}
-
 async fn checking(client: &Client, ledger: Uuid) -> Value {
     let (status, body) = client
         .post(
@@ -96,7 +85,7 @@ async fn a_month_shows_budgeted_spent_and_available_and_alerts_once_per_threshol
     let api = TestApi::start(pool).await;
     let (alice, ledger) = api.user("Alice").await;
     let account = checking(&alice, ledger).await;
-    let groceries = category(&api.pool, ledger, "Groceries").await;
+    let groceries = api.category(ledger, "Groceries").await;
 
     let (status, view) = set_budget(&alice, ledger, "2026-11", &groceries, "200").await;
     assert_eq!(status, 200, "{view}");
@@ -178,7 +167,7 @@ async fn rollover_carries_what_is_left_and_what_is_overspent(pool: PgPool) {
     let api = TestApi::start(pool).await;
     let (alice, ledger) = api.user("Alice").await;
     let account = checking(&alice, ledger).await;
-    let fuel = category(&api.pool, ledger, "Fuel").await;
+    let fuel = api.category(ledger, "Fuel").await;
     let (status, _) = alice
         .send(
             Method::PATCH,
@@ -207,8 +196,8 @@ async fn rollover_carries_what_is_left_and_what_is_overspent(pool: PgPool) {
 async fn bad_budgets_are_refused(pool: PgPool) {
     let api = TestApi::start(pool).await;
     let (alice, ledger) = api.user("Alice").await;
-    let salary = category(&api.pool, ledger, "Salary").await;
-    let fuel = category(&api.pool, ledger, "Fuel").await;
+    let salary = api.category(ledger, "Salary").await;
+    let fuel = api.category(ledger, "Fuel").await;
     let (status, body) = set_budget(&alice, ledger, "2026-11", &salary, "100").await;
     assert_error(status, &body, 422, "validation_failed");
     let (status, body) = set_budget(&alice, ledger, "2026-11", &fuel, "-5").await;

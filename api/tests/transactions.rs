@@ -28,17 +28,6 @@ async fn account(client: &Client, ledger: Uuid, name: &str, currency: &str) -> S
     body["id"].as_str().expect("id").to_owned()
 }
 
-async fn category(pool: &PgPool, ledger: Uuid, name: &str) -> String {
-    let id: Uuid =
-        sqlx::query_scalar("SELECT id FROM categories WHERE ledger_id = $1 AND name = $2")
-            .bind(ledger)
-            .bind(name)
-            .fetch_one(pool)
-            .await
-            .expect("default category");
-    id.to_string()
-}
-
 async fn balance(client: &Client, ledger: Uuid, account: &str) -> Decimal {
     let (_, body) = client
         .get(&format!("/api/v1/ledgers/{ledger}/accounts/{account}"))
@@ -59,7 +48,7 @@ async fn a_transaction_is_created_read_edited_and_deleted(pool: PgPool) {
     let api = TestApi::start(pool).await;
     let (alice, ledger) = api.user("Alice").await;
     let checking = account(&alice, ledger, "Checking", "EUR").await;
-    let groceries = category(&api.pool, ledger, "Groceries").await;
+    let groceries = api.category(ledger, "Groceries").await;
 
     let (status, created) = alice
         .post(
@@ -117,8 +106,8 @@ async fn bad_transactions_are_rejected_field_by_field(pool: PgPool) {
     let checking = account(&alice, ledger, "Checking", "EUR").await;
     let yen = account(&alice, ledger, "Yen", "JPY").await;
     let bobs_account = account(&bob, bobs_ledger, "Bob's", "EUR").await;
-    let bobs_category = category(&api.pool, bobs_ledger, "Groceries").await;
-    let groceries = category(&api.pool, ledger, "Groceries").await;
+    let bobs_category = api.category(bobs_ledger, "Groceries").await;
+    let groceries = api.category(ledger, "Groceries").await;
 
     let cases = [
         (
@@ -176,8 +165,8 @@ async fn splits_always_sum_to_the_amount(pool: PgPool) {
     let api = TestApi::start(pool).await;
     let (alice, ledger) = api.user("Alice").await;
     let checking = account(&alice, ledger, "Checking", "EUR").await;
-    let groceries = category(&api.pool, ledger, "Groceries").await;
-    let household = category(&api.pool, ledger, "Household goods").await;
+    let groceries = api.category(ledger, "Groceries").await;
+    let household = api.category(ledger, "Household goods").await;
 
     let (status, created) = alice
         .post(&txns(ledger), json!({
@@ -332,7 +321,7 @@ async fn lists_filter_by_every_criterion(pool: PgPool) {
     let (alice, ledger) = api.user("Alice").await;
     let checking = account(&alice, ledger, "Checking", "EUR").await;
     let card = account(&alice, ledger, "Card", "EUR").await;
-    let groceries = category(&api.pool, ledger, "Groceries").await;
+    let groceries = api.category(ledger, "Groceries").await;
     for (acct, date, amount, payee, cat, tags) in [
         (
             &checking,
@@ -537,7 +526,7 @@ async fn bulk_edit_sets_categories_and_tags_on_exactly_the_selection(pool: PgPoo
     let (alice, ledger) = api.user("Alice").await;
     let (bob, bobs_ledger) = api.user("Bob").await;
     let checking = account(&alice, ledger, "Checking", "EUR").await;
-    let fuel = category(&api.pool, ledger, "Fuel").await;
+    let fuel = api.category(ledger, "Fuel").await;
     let mut ids = Vec::new();
     for amount in ["-40.00", "-55.00", "-61.00"] {
         let t = create(&alice, ledger, json!({
@@ -593,8 +582,8 @@ async fn splits_and_transfers_keep_balances_exact_for_random_amounts(pool: PgPoo
         account(&alice, ledger, "B", "EUR").await,
         account(&alice, ledger, "C", "EUR").await,
     ];
-    let groceries = category(&api.pool, ledger, "Groceries").await;
-    let household = category(&api.pool, ledger, "Household goods").await;
+    let groceries = api.category(ledger, "Groceries").await;
+    let household = api.category(ledger, "Household goods").await;
     let mut expected = [Decimal::ZERO; 3];
 
     // Random operations: (kind, from, to, cents, split share in cents).

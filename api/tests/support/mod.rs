@@ -73,6 +73,18 @@ impl TestApi {
         }
     }
 
+    /// The id of the ledger's category called `name` (one of the defaults).
+    pub async fn category(&self, ledger: Uuid, name: &str) -> String {
+        let id: Uuid =
+            sqlx::query_scalar("SELECT id FROM categories WHERE ledger_id = $1 AND name = $2")
+                .bind(ledger)
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await
+                .unwrap_or_else(|e| panic!("category {name}: {e}"));
+        id.to_string()
+    }
+
     /// A browser-like client with its own cookie jar and client address.
     pub fn client(&self) -> Client {
         Client {
