@@ -6,18 +6,18 @@
 //! decimal strings with the base currency's decimals.
 
 use axum::extract::State;
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
+use crate::dates::{first_of_month, parse_date};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path, Query};
 use crate::ledgers::{Role, access};
-use crate::transactions::input::parse_date;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -73,13 +73,9 @@ pub fn period(
     Ok(Period { from, to })
 }
 
-fn month_start(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).expect("every month has a first day")
-}
-
 /// Eleven whole months before `to`'s month, and `to`'s month: a year of months.
 fn year_of_months(to: NaiveDate) -> NaiveDate {
-    month_start(to) - Months::new(11)
+    first_of_month(to) - Months::new(11)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -167,7 +163,7 @@ async fn spending_by_category(
     Query(query): Query<PeriodQuery>,
 ) -> Result<Json<Report<CategorySpending>>, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Viewer).await?;
-    let period = period(&query, Utc::now().date_naive(), month_start)?;
+    let period = period(&query, Utc::now().date_naive(), first_of_month)?;
     let items = sqlx::query_as!(
         CategorySpending,
         // Sums per (category, currency, day) first, so each rate is looked up once per day
@@ -347,7 +343,7 @@ async fn top_payees(
     Query(query): Query<PeriodQuery>,
 ) -> Result<Json<Report<PayeeSpending>>, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Viewer).await?;
-    let period = period(&query, Utc::now().date_naive(), month_start)?;
+    let period = period(&query, Utc::now().date_naive(), first_of_month)?;
     let limit = query.limit.unwrap_or(10);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::BadRequest("limit: must be 1 to 100".to_owned()));
@@ -403,7 +399,7 @@ mod tests {
     #[test]
     fn periods_default_and_reject_nonsense() {
         let today = day("2026-11-24");
-        let p = period(&PeriodQuery::default(), today, month_start).expect("valid");
+        let p = period(&PeriodQuery::default(), today, first_of_month).expect("valid");
         assert_eq!((p.from, p.to), (day("2026-11-01"), today));
         let p = period(&PeriodQuery::default(), today, year_of_months).expect("valid");
         assert_eq!(p.from, day("2025-12-01"));
@@ -412,11 +408,11 @@ mod tests {
             to: Some("2026-01-01".into()),
             limit: None,
         };
-        assert!(period(&backwards, today, month_start).is_err());
+        assert!(period(&backwards, today, first_of_month).is_err());
         let huge = PeriodQuery {
             from: Some("1950-01-01".into()),
             ..PeriodQuery::default()
         };
-        assert!(period(&huge, today, month_start).is_err());
+        assert!(period(&huge, today, first_of_month).is_err());
     }
 }

@@ -11,13 +11,13 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
+use crate::dates::parse_date;
 use crate::http::AppState;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{Json, Path, Query};
 use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
 use crate::money::check_currency_code;
-use crate::transactions::input::parse_date;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

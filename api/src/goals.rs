@@ -13,13 +13,14 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
+use crate::dates::parse_date;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path};
 use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
-use crate::money::{format, parse_amount};
-use crate::transactions::input::{double_option, parse_date};
+use crate::money::{format, parse_amount, parse_positive_amount};
+use crate::transactions::input::double_option;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -205,16 +206,6 @@ pub struct CreateGoal {
     pub account_id: Option<Uuid>,
 }
 
-fn positive(raw: &str, units: u32) -> Result<Decimal, String> {
-    parse_amount(raw, units).and_then(|a| {
-        if a > Decimal::ZERO {
-            Ok(a)
-        } else {
-            Err("must be more than zero".to_owned())
-        }
-    })
-}
-
 #[utoipa::path(
     post,
     path = "/ledgers/{ledger_id}/goals",
@@ -234,7 +225,10 @@ async fn create(
     let units = goal_minor_units(&state.db, ledger_id, body.account_id).await?;
     let mut v = Validator::new();
     v.text("name", &body.name, 100);
-    let target = v.result("target_amount", positive(&body.target_amount, units));
+    let target = v.result(
+        "target_amount",
+        parse_positive_amount(&body.target_amount, units),
+    );
     let date = v.result("target_date", parse_date(&body.target_date));
     v.finish()?;
     let (Some(target), Some(date)) = (target, date) else {
@@ -302,7 +296,7 @@ async fn update(
     let target = body
         .target_amount
         .as_deref()
-        .and_then(|t| v.result("target_amount", positive(t, units)));
+        .and_then(|t| v.result("target_amount", parse_positive_amount(t, units)));
     let date = body
         .target_date
         .as_deref()

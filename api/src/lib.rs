@@ -6,6 +6,7 @@ pub mod auth;
 pub mod budgets;
 pub mod categories;
 pub mod config;
+pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod events;

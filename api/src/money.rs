@@ -19,6 +19,17 @@ pub fn parse_amount(raw: &str, minor_units: u32) -> Result<Decimal, String> {
     check_amount(amount, minor_units)
 }
 
+/// Like [`parse_amount`], for amounts that must be more than zero (a transfer, a target).
+pub fn parse_positive_amount(raw: &str, minor_units: u32) -> Result<Decimal, String> {
+    parse_amount(raw, minor_units).and_then(|a| {
+        if a > Decimal::ZERO {
+            Ok(a)
+        } else {
+            Err("must be more than zero".to_owned())
+        }
+    })
+}
+
 /// `amount` is acceptable in a currency with `minor_units` decimals.
 pub fn check_amount(amount: Decimal, minor_units: u32) -> Result<Decimal, String> {
     let normalized = amount.normalize();
@@ -84,6 +95,9 @@ mod tests {
     fn only_plain_decimal_strings_parse() {
         assert_eq!(parse_amount("-12.50", 2), Ok(d("-12.5")));
         assert_eq!(parse_amount("7", 0), Ok(d("7")));
+        assert_eq!(parse_positive_amount("0.01", 2), Ok(d("0.01")));
+        assert!(parse_positive_amount("0", 2).is_err());
+        assert!(parse_positive_amount("-5", 2).is_err());
         for bad in [
             "1e3", "12,50", "+5", " 5", "5.", ".5", "--5", "$5", "", "NaN", "1_000",
         ] {

@@ -2,7 +2,7 @@
 //! threshold a category's spending has reached for the first time that month is recorded
 //! (once) and announced as a `budget.alert` event.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -11,11 +11,6 @@ use super::month_view;
 use super::plan::crossed;
 use crate::http::AppState;
 use crate::http::error::ApiError;
-
-/// The first day of `day`'s month.
-pub fn month_of(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).expect("every month has a first day")
-}
 
 /// Checks `months` of the ledger in the background; errors are logged, never returned to
 /// the request that caused the check.

@@ -178,12 +178,3 @@ async fn spending(
     .map(|r| ((r.category_id, r.month), r.spent))
     .collect())
 }
-
-/// Pure: `YYYY-MM` as the first day of that month.
-pub fn parse_month(raw: &str) -> Result<NaiveDate, String> {
-    let bad = || "must be a month written as YYYY-MM, such as 2026-11".to_owned();
-    if raw.len() != 7 {
-        return Err(bad());
-    }
-    crate::transactions::input::parse_date(&format!("{raw}-01")).map_err(|_| bad())
-}

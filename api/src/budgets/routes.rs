@@ -8,8 +8,9 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::alerts::{AlertView, check_later};
-use super::{MonthView, month_view, parse_month};
+use super::{MonthView, month_view};
 use crate::auth::caller::Caller;
+use crate::dates::parse_month;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path};

@@ -1,7 +1,6 @@
 //! Checking what clients send for a transaction, without a database: dates, amounts in the
 //! account's currency, splits that sum exactly, tags, text lengths. Pure functions.
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
@@ -21,21 +20,6 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Some)
-}
-
-/// A calendar date as `YYYY-MM-DD`, between 1900 and 2999.
-pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
-    let malformed = || "must be a date written as YYYY-MM-DD, such as 2026-11-24".to_owned();
-    if raw.len() != 10 {
-        return Err(malformed());
-    }
-    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| malformed())?;
-    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
-    let latest = NaiveDate::from_ymd_opt(2999, 12, 31).expect("valid date");
-    if date < earliest || date > latest {
-        return Err("must be between 1900-01-01 and 2999-12-31".to_owned());
-    }
-    Ok(date)
 }
 
 /// Trimmed, de-duplicated tags, in the order given.
@@ -157,24 +141,6 @@ mod tests {
             category_id: Uuid::nil(),
             amount: amount.to_owned(),
             memo: String::new(),
-        }
-    }
-
-    #[test]
-    fn dates_must_be_iso_and_in_range() {
-        assert_eq!(
-            parse_date("2026-02-28").map(|d| d.to_string()),
-            Ok("2026-02-28".to_owned())
-        );
-        for bad in [
-            "2026-02-30",
-            "24.11.2026",
-            "1899-12-31",
-            "3000-01-01",
-            "2026-1-5",
-            "",
-        ] {
-            assert!(parse_date(bad).is_err(), "{bad}");
         }
     }
 

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::input::parse_date;
 use super::{CategorySource, SplitView, Status, TransactionView};
+use crate::dates::parse_date;
 use crate::http::error::ApiError;
 use crate::http::validation::Validator;
 

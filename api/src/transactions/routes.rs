@@ -9,11 +9,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::input::{SplitInput, check_splits, check_texts, clean_tags, double_option, parse_date};
+use super::input::{SplitInput, check_splits, check_texts, clean_tags, double_option};
 use super::list::{self, ListQuery};
 use super::{Status, TransactionView};
 use crate::auth::caller::Caller;
-use crate::budgets::alerts::{check_later, month_of};
+use crate::budgets::alerts::check_later;
+use crate::dates::{first_of_month, parse_date};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path, Query};
@@ -207,7 +208,7 @@ async fn create(
         idempotency::record(&mut tx, caller.user_id, key, StatusCode::CREATED, &answer).await?;
     }
     tx.commit().await?;
-    check_later(&state, ledger_id, vec![month_of(date)]);
+    check_later(&state, ledger_id, vec![first_of_month(date)]);
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -366,7 +367,7 @@ async fn update(
     check_later(
         &state,
         ledger_id,
-        vec![month_of(current.booked_on), month_of(view.date)],
+        vec![first_of_month(current.booked_on), first_of_month(view.date)],
     );
     Ok(Json(view))
 }

@@ -9,17 +9,18 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::input::{check_texts, clean_tags, parse_date};
+use super::input::{check_texts, clean_tags};
 use super::list;
 use super::routes::account_minor_units;
 use super::{Status, TransactionView};
 use crate::auth::caller::Caller;
+use crate::dates::parse_date;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path};
 use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
-use crate::money::parse_amount;
+use crate::money::parse_positive_amount;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(create))
@@ -93,18 +94,9 @@ async fn create(
         "must differ from from_account_id",
     );
     let date = v.result("date", parse_date(&body.date));
-    let positive = |raw: &str, units: u32| {
-        parse_amount(raw, units).and_then(|a| {
-            if a.is_sign_positive() && !a.is_zero() {
-                Ok(a)
-            } else {
-                Err("must be more than zero".to_owned())
-            }
-        })
-    };
-    let sent = v.result("amount", positive(&body.amount, from_units));
+    let sent = v.result("amount", parse_positive_amount(&body.amount, from_units));
     let received = match (&body.to_amount, same_currency) {
-        (Some(raw), _) => v.result("to_amount", positive(raw, to_units)),
+        (Some(raw), _) => v.result("to_amount", parse_positive_amount(raw, to_units)),
         (None, true) => sent,
         (None, false) => {
             v.check(
