@@ -166,20 +166,12 @@ async fn spending_by_category(
     let period = period(&query, Utc::now().date_naive(), first_of_month)?;
     let items = sqlx::query_as!(
         CategorySpending,
-        // Sums per (category, currency, day) first, so each rate is looked up once per day
-        // and currency rather than once per transaction.
-        r#"WITH sums AS (
-               SELECT category_id, currency, booked_on, sum(amount) AS amount, count(*) AS lines
-               FROM category_lines
-               WHERE ledger_id = $1 AND booked_on BETWEEN $2 AND $3
-               GROUP BY 1, 2, 3
-           ), days AS MATERIALIZED (
-               SELECT DISTINCT currency, booked_on FROM sums
-           ), rates AS (
-               SELECT currency, booked_on, fx_rate($1, currency, booked_on) AS rate FROM days
-           ), converted AS (
-               SELECT s.category_id, s.amount * r.rate AS base, s.lines
-               FROM sums s JOIN rates r USING (currency, booked_on)
+        // From the daily category rollup: one row per category, currency and day, each
+        // converted at that day's rate.
+        r#"WITH converted AS (
+               SELECT f.category_id, f.amount * fx_rate($1, f.currency, f.day) AS base, f.lines
+               FROM daily_category_flows f
+               WHERE f.ledger_id = $1 AND f.day BETWEEN $2 AND $3 AND f.lines > 0
            )
            SELECT x.category_id, c.name AS "category?", g.name AS "group?",
                   round(-sum(x.base), cur.minor_units)::text AS "amount!",

@@ -334,3 +334,181 @@ async fn the_daily_rollup_stays_equal_to_the_transactions_through_edits(pool: Pg
         "daily_flows equals the transactions it summarises"
     );
 }
+
+/// How many (ledger, day, category, currency) sums differ between the category rollup and
+/// the `category_lines` view it must equal.
+async fn category_rollup_mismatch(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "WITH truth AS (
+             SELECT ledger_id, booked_on AS day, category_id, currency, sum(amount) AS amount,
+                    count(*) AS lines
+             FROM category_lines GROUP BY 1, 2, 3, 4
+         ), rollup AS (
+             SELECT ledger_id, day, category_id, currency, amount, lines
+             FROM daily_category_flows WHERE lines <> 0 OR amount <> 0
+         )
+         SELECT count(*) FROM ((TABLE truth EXCEPT TABLE rollup) UNION ALL (TABLE rollup EXCEPT TABLE truth)) d",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("compare")
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn the_category_rollup_stays_equal_to_the_lines_through_splits_moves_and_deletes(
+    pool: PgPool,
+) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = household(&api).await;
+    let db = &api.pool;
+    assert_eq!(category_rollup_mismatch(db).await, 0, "after the fixture");
+
+    let category = |name: &'static str| async move {
+        sqlx::query_scalar::<_, Uuid>(
+            "SELECT id FROM categories WHERE ledger_id = $1 AND name = $2",
+        )
+        .bind(ledger)
+        .bind(name)
+        .fetch_one(db)
+        .await
+        .expect(name)
+    };
+    let groceries = category("Groceries").await;
+    let household_goods = category("Household goods").await;
+    let restaurants = category("Restaurants & cafes").await;
+    let (eur, usd): (Uuid, Uuid) = sqlx::query_as(
+        "SELECT (SELECT id FROM accounts WHERE ledger_id = $1 AND name = 'Checking'),
+                (SELECT id FROM accounts WHERE ledger_id = $1 AND name = 'US card')",
+    )
+    .bind(ledger)
+    .fetch_one(db)
+    .await
+    .expect("accounts");
+
+    // Each step is one committed database transaction, as the API writes them; the
+    // rollup must match after every one.
+    let split: Uuid = Uuid::new_v4();
+    let steps: Vec<(&str, Vec<String>)> = vec![
+        (
+            "a split transaction written transaction first",
+            vec![
+                format!("INSERT INTO transactions (id, ledger_id, account_id, booked_on, amount, payee)
+                         VALUES ('{split}', '{ledger}', '{eur}', '2026-09-20', -30, 'Split')"),
+                format!("INSERT INTO transaction_splits (transaction_id, position, ledger_id, category_id, amount)
+                         VALUES ('{split}', 0, '{ledger}', '{groceries}', -10),
+                                ('{split}', 1, '{ledger}', '{household_goods}', -20)"),
+            ],
+        ),
+        (
+            "the split transaction moved to another day and account currency",
+            vec![format!(
+                "UPDATE transactions SET booked_on = '2026-08-02', account_id = '{usd}' WHERE id = '{split}'"
+            )],
+        ),
+        (
+            "its parts replaced",
+            vec![
+                format!("DELETE FROM transaction_splits WHERE transaction_id = '{split}'"),
+                format!("INSERT INTO transaction_splits (transaction_id, position, ledger_id, category_id, amount)
+                         VALUES ('{split}', 0, '{ledger}', '{restaurants}', -5),
+                                ('{split}', 1, '{ledger}', '{groceries}', -5),
+                                ('{split}', 2, '{ledger}', '{household_goods}', -20)"),
+            ],
+        ),
+        (
+            "one part recategorised",
+            vec![format!(
+                "UPDATE transaction_splits SET category_id = '{groceries}' WHERE transaction_id = '{split}' AND position = 2"
+            )],
+        ),
+        (
+            "amount and parts changed together, parts first",
+            vec![
+                format!("UPDATE transaction_splits SET amount = amount * 2 WHERE transaction_id = '{split}'"),
+                format!("UPDATE transactions SET amount = -60 WHERE id = '{split}'"),
+            ],
+        ),
+        (
+            "unsplit into one category",
+            vec![
+                format!("DELETE FROM transaction_splits WHERE transaction_id = '{split}'"),
+                format!("UPDATE transactions SET category_id = '{restaurants}', category_source = 'user' WHERE id = '{split}'"),
+            ],
+        ),
+        (
+            "split again, parts first, category cleared after",
+            vec![
+                format!("INSERT INTO transaction_splits (transaction_id, position, ledger_id, category_id, amount)
+                         VALUES ('{split}', 0, '{ledger}', '{groceries}', -59.99),
+                                ('{split}', 1, '{ledger}', '{household_goods}', -0.01)"),
+                format!("UPDATE transactions SET category_id = NULL, category_source = NULL WHERE id = '{split}'"),
+            ],
+        ),
+        (
+            "categories merged",
+            vec![
+                format!("UPDATE transactions SET category_id = '{groceries}' WHERE category_id = '{restaurants}'"),
+                format!("UPDATE transaction_splits SET category_id = '{groceries}' WHERE category_id = '{restaurants}'"),
+            ],
+        ),
+        (
+            "the split transaction deleted with its parts",
+            vec![format!("DELETE FROM transactions WHERE id = '{split}'")],
+        ),
+        (
+            "every transaction of the ledger deleted at once",
+            vec![format!("DELETE FROM transactions WHERE ledger_id = '{ledger}'")],
+        ),
+    ];
+    for (step, statements) in steps {
+        let mut tx = db.begin().await.expect("begin");
+        for statement in &statements {
+            sqlx::query(statement)
+                .execute(&mut *tx)
+                .await
+                .unwrap_or_else(|e| panic!("{step}: {e}\n{statement}"));
+        }
+        tx.commit().await.unwrap_or_else(|e| panic!("{step}: {e}"));
+        assert_eq!(category_rollup_mismatch(db).await, 0, "after: {step}");
+    }
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM daily_category_flows WHERE ledger_id = $1 AND (lines <> 0 OR amount <> 0)",
+    )
+    .bind(ledger)
+    .fetch_one(db)
+    .await
+    .expect("left");
+    assert_eq!(left, 0, "no transactions, nothing in the rollup");
+
+    // A second ledger with a split transaction goes away whole.
+    let (bob, other) = api.user("Bob").await;
+    let account = account(&bob, other, "Bob's", "EUR", "0").await;
+    let food = api.category(other, "Groceries").await;
+    let home = api.category(other, "Household goods").await;
+    let (status, body) = bob
+        .post(
+            &format!("/api/v1/ledgers/{other}/transactions"),
+            json!({ "account_id": account, "date": "2026-10-03", "amount": "-3.00", "splits": [
+                { "category_id": food, "amount": "-2.00" }, { "category_id": home, "amount": "-1.00" }
+            ] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = bob
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/ledgers/{other}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status, 204,
+        "a ledger with split transactions can be deleted: {body}"
+    );
+    assert_eq!(
+        category_rollup_mismatch(db).await,
+        0,
+        "after deleting a ledger"
+    );
+    drop(alice);
+}

@@ -161,12 +161,13 @@ async fn spending(
     until: NaiveDate,
 ) -> Result<HashMap<(Uuid, NaiveDate), Decimal>, ApiError> {
     Ok(sqlx::query!(
-        r#"SELECT category_id AS "category_id!", date_trunc('month', booked_on)::date AS "month!",
-                  -sum(amount * fx_rate($1, currency, booked_on)) AS "spent!"
-           FROM category_lines
-           WHERE ledger_id = $1 AND category_id IS NOT NULL
-             AND booked_on >= $2 AND booked_on < $3
-             AND fx_rate($1, currency, booked_on) IS NOT NULL
+        // From the daily category rollup, each (category, currency, day) converted once.
+        r#"SELECT category_id AS "category_id!", date_trunc('month', day)::date AS "month!",
+                  -sum(amount * rate) AS "spent!"
+           FROM daily_category_flows
+           CROSS JOIN LATERAL (SELECT fx_rate($1, currency, day) AS rate) r
+           WHERE ledger_id = $1 AND category_id IS NOT NULL AND lines > 0
+             AND day >= $2 AND day < $3 AND rate IS NOT NULL
            GROUP BY 1, 2"#,
         ledger_id,
         from,

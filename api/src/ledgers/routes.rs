@@ -182,9 +182,16 @@ async fn remove(
     Path(ledger_id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Owner).await?;
-    sqlx::query!("DELETE FROM ledgers WHERE id = $1", ledger_id)
-        .execute(&state.db)
+    // Transactions (and their split parts) first: the cascade from the ledger would reach
+    // categories and accounts in an order where a split part still points at a category.
+    let mut tx = state.db.begin().await?;
+    sqlx::query!("DELETE FROM transactions WHERE ledger_id = $1", ledger_id)
+        .execute(&mut *tx)
         .await?;
+    sqlx::query!("DELETE FROM ledgers WHERE id = $1", ledger_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
