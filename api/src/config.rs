@@ -70,6 +70,13 @@ pub struct AuthArgs {
           value_parser = clap::value_parser!(u64).range(1..=365))]
     pub refresh_token_ttl_days: u64,
 
+    /// Seconds after a refresh token is used during which it may be used again without
+    /// ending the session as stolen: two tabs that refresh at the same moment both stay
+    /// signed in. 0 turns the allowance off. Later reuse always ends the session.
+    #[arg(long, env = "REFRESH_REUSE_GRACE_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub refresh_reuse_grace_seconds: u64,
+
     /// Mark session cookies `Secure`. Turn off only for plain-HTTP development.
     #[arg(long, env = "COOKIE_SECURE", default_value_t = true, action = ArgAction::Set)]
     pub cookie_secure: bool,

@@ -9,6 +9,7 @@ use service_kit::probes::{Condition, Readiness};
 use service_kit::stores::{PostgresCheck, RedisCheck};
 use service_kit::{ConfigError, schema, server};
 
+use crate::auth::ended_sessions::EndedSessions;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::{AccessKeys, random_token};
 use crate::config::{AuthArgs, Config};
@@ -35,6 +36,7 @@ pub fn auth_settings(args: &AuthArgs) -> Result<AuthSettings, ConfigError> {
         keys,
         access_ttl: Duration::from_secs(args.access_token_ttl_seconds),
         refresh_ttl: Duration::from_secs(args.refresh_token_ttl_days * 86_400),
+        refresh_reuse_grace: Duration::from_secs(args.refresh_reuse_grace_seconds),
         secure_cookies: args.cookie_secure,
         trust_forwarded_for: args.trust_forwarded_for,
     })
@@ -63,6 +65,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let state = AppState {
         db: pool.clone(),
         limiter: RateLimiter::new(redis.clone()),
+        ended_sessions: EndedSessions::new(redis.clone(), auth.access_ttl),
         events: crate::events::Events::new(redis),
         auth: Arc::new(auth),
     };

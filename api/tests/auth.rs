@@ -6,7 +6,7 @@ mod support;
 use reqwest::Method;
 use serde_json::json;
 use sqlx::PgPool;
-use support::{PASSWORD, TestApi, assert_error};
+use support::{PASSWORD, REFRESH_REUSE_GRACE_SECONDS, TestApi, assert_error};
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn registering_signs_in_and_creates_a_personal_ledger(pool: PgPool) {
@@ -141,11 +141,39 @@ async fn cookie_sessions_need_the_csrf_header_to_change_anything(pool: PgPool) {
     assert_eq!(status, 201, "{body}");
 }
 
-fn refresh_cookie(response: &reqwest::Response) -> Option<String> {
+fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .cookies()
-        .find(|c| c.name() == "ft_refresh")
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
+}
+
+fn refresh_cookie(response: &reqwest::Response) -> Option<String> {
+    cookie(response, "ft_refresh")
+}
+
+/// Makes every refresh token of the database look used longer ago than the servers'
+/// allowance for two tabs refreshing at once.
+async fn age_used_refresh_tokens(pool: &PgPool) {
+    sqlx::query("UPDATE refresh_tokens SET used_at = used_at - make_interval(secs => $1)")
+        .bind(f64::from(
+            u32::try_from(REFRESH_REUSE_GRACE_SECONDS + 1).expect("small"),
+        ))
+        .execute(pool)
+        .await
+        .expect("age");
+}
+
+/// A request from somewhere else that presents `cookies` (and their CSRF header).
+async fn replay(api: &TestApi, path: &str, cookies: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}{path}", api.base))
+        .header("cookie", format!("{cookies}; ft_csrf=x"))
+        .header("x-csrf-token", "x")
+        .header("x-forwarded-for", "10.99.99.99")
+        .send()
+        .await
+        .expect("send")
 }
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
@@ -164,21 +192,67 @@ async fn refresh_rotates_and_a_reused_refresh_token_ends_the_whole_session(pool:
         .await;
     assert_eq!(response.status(), 200);
     let second = refresh_cookie(&response).expect("rotated again");
+    let access = cookie(&response, "ft_access").expect("access cookie");
     assert_ne!(first, second, "every refresh issues a new token");
 
-    let thief = reqwest::Client::new();
-    let replay = thief
-        .post(format!("{}/api/v1/auth/refresh", api.base))
-        .header("cookie", format!("ft_refresh={first}; ft_csrf=x"))
-        .header("x-csrf-token", "x")
-        .header("x-forwarded-for", "10.99.99.99")
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(replay.status(), 401, "a used refresh token is refused");
+    // Later than two tabs refreshing at once could explain, the copy comes back.
+    age_used_refresh_tokens(&api.pool).await;
+    let stolen = replay(&api, "/api/v1/auth/refresh", &format!("ft_refresh={first}")).await;
+    assert_eq!(stolen.status(), 401, "a used refresh token is refused");
 
-    // The whole family is revoked: the user's current token no longer refreshes either.
+    // The whole family is revoked: the user's current token no longer refreshes either,
+    // and the access token issued with it stops working at once.
     let (status, body) = alice.send(Method::POST, "/api/v1/auth/refresh", None).await;
+    assert_error(status, &body, 401, "unauthenticated");
+    let mut holder = alice.clone();
+    holder.http = reqwest::Client::new();
+    holder.bearer = Some(access);
+    let (status, body) = holder.get("/api/v1/me").await;
+    assert_error(status, &body, 401, "unauthenticated");
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn two_tabs_refreshing_at_once_both_stay_signed_in(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, _) = api.user("Alice").await;
+    let response = alice
+        .request(Method::POST, "/api/v1/auth/refresh", None)
+        .await;
+    let shared = refresh_cookie(&response).expect("refresh cookie");
+
+    // Both tabs send the same refresh token at the same moment.
+    let cookies = format!("ft_refresh={shared}");
+    let (one, two) = tokio::join!(
+        replay(&api, "/api/v1/auth/refresh", &cookies),
+        replay(&api, "/api/v1/auth/refresh", &cookies),
+    );
+    assert_eq!(
+        (one.status().as_u16(), two.status().as_u16()),
+        (200, 200),
+        "both tabs refresh"
+    );
+    let tabs = [
+        refresh_cookie(&one).expect("tab one"),
+        refresh_cookie(&two).expect("tab two"),
+    ];
+    assert_ne!(tabs[0], tabs[1]);
+    // Each tab goes on refreshing with what it got, and the session is still whole.
+    for token in &tabs {
+        let next = replay(&api, "/api/v1/auth/refresh", &format!("ft_refresh={token}")).await;
+        assert_eq!(next.status(), 200, "each tab's own token rotates");
+    }
+    let (status, _) = alice.get("/api/v1/me").await;
+    assert_eq!(status, 200, "the session was not ended");
+
+    // The allowance is for moments, not for a copy used later.
+    age_used_refresh_tokens(&api.pool).await;
+    let late = replay(&api, "/api/v1/auth/refresh", &cookies).await;
+    assert_eq!(
+        late.status(),
+        401,
+        "reuse after the allowance ends the session"
+    );
+    let (status, body) = alice.get("/api/v1/me").await;
     assert_error(status, &body, 401, "unauthenticated");
 }
 
@@ -186,12 +260,32 @@ async fn refresh_rotates_and_a_reused_refresh_token_ends_the_whole_session(pool:
 async fn logout_ends_the_session(pool: PgPool) {
     let api = TestApi::start(pool).await;
     let (alice, _) = api.user("Alice").await;
+    // A copy of the access token, as a script or an attacker might hold it.
+    let response = alice
+        .request(Method::POST, "/api/v1/auth/refresh", None)
+        .await;
+    let access = cookie(&response, "ft_access").expect("access cookie");
+    let mut copy = alice.clone();
+    copy.http = reqwest::Client::new();
+    copy.bearer = Some(access.clone());
+    assert_eq!(copy.get("/api/v1/me").await.0, 200, "the copy works");
+
     let (status, body) = alice.send(Method::POST, "/api/v1/auth/logout", None).await;
     assert_eq!(status, 204, "{body}");
     let (status, body) = alice.get("/api/v1/me").await;
     assert_error(status, &body, 401, "unauthenticated");
     let (status, body) = alice.send(Method::POST, "/api/v1/auth/refresh", None).await;
     assert_error(status, &body, 401, "unauthenticated");
+    // The access token outlives its cookie only until sign-out, not until it expires.
+    let (status, body) = copy.get("/api/v1/me").await;
+    assert_error(status, &body, 401, "unauthenticated");
+    let as_cookie = reqwest::Client::new()
+        .get(format!("{}/api/v1/me", api.base))
+        .header("cookie", format!("ft_access={access}"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(as_cookie.status(), 401, "as a cookie too");
 }
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
@@ -336,4 +430,28 @@ async fn preferences_are_validated_and_saved(pool: PgPool) {
         good,
         "nothing changed"
     );
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn without_redis_access_tokens_are_refused_with_503_not_trusted(pool: PgPool) {
+    // A port nothing listens on: Redis is down.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let api = TestApi::start_with(pool, 1024 * 1024, &format!("redis://127.0.0.1:{port}")).await;
+    // Signing up still works (rate limits are not enforced without Redis)...
+    let alice = api.client();
+    let (status, body) = alice
+        .post(
+            "/api/v1/auth/register",
+            json!({
+                "email": "alice@example.org", "password": PASSWORD, "display_name": "Alice",
+                "currency": "EUR"
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    // ...but whether a session has ended cannot be known, so its access token is not taken.
+    let (status, body) = alice.get("/api/v1/me").await;
+    assert_error(status, &body, 503, "unavailable");
 }

@@ -12,7 +12,7 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::session::{ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER};
-use super::tokens::{PAT_PREFIX, constant_time_eq, token_hash};
+use super::tokens::{AccessClaims, PAT_PREFIX, constant_time_eq, token_hash};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 
@@ -43,14 +43,15 @@ impl FromRequestParts<AppState> for Caller {
             let user_id = if token.starts_with(PAT_PREFIX) {
                 personal_access_token_user(state, token).await?
             } else {
-                state
+                let claims = state
                     .auth
                     .keys
                     .verify(token)
                     .ok_or(ApiError::Unauthenticated(
                         "the token is invalid or has expired",
-                    ))?
-                    .sub
+                    ))?;
+                require_live_session(state, &claims).await?;
+                claims.sub
             };
             return Ok(Self {
                 user_id,
@@ -72,11 +73,22 @@ impl FromRequestParts<AppState> for Caller {
         if !parts.method.is_safe() {
             require_csrf(&parts.headers, &jar)?;
         }
+        require_live_session(state, &claims).await?;
         Ok(Self {
             user_id: claims.sub,
             via: Via::Cookie,
         })
     }
+}
+
+/// Refuses an access token whose session has been signed out or ended after a reuse.
+async fn require_live_session(state: &AppState, claims: &AccessClaims) -> Result<(), ApiError> {
+    if state.ended_sessions.has_ended(claims.sid).await? {
+        return Err(ApiError::Unauthenticated(
+            "the session has ended: sign in again",
+        ));
+    }
+    Ok(())
 }
 
 /// The double-submit check: the header must equal the cookie.

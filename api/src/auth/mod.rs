@@ -2,6 +2,7 @@
 //! refresh tokens, personal access tokens, and rate limits on sign-in.
 
 pub mod caller;
+pub mod ended_sessions;
 pub mod password;
 pub mod rate_limit;
 pub mod routes;

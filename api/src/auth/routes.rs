@@ -17,7 +17,9 @@ use super::caller::{Caller, require_csrf};
 use super::password;
 use super::rate_limit::{Decision, Limit};
 use super::session::{self, CSRF_COOKIE, REFRESH_COOKIE, SessionTokens};
-use super::tokens::{AccessClaims, PAT_PREFIX, random_token, token_hash};
+use super::tokens::{
+    AccessClaims, PAT_PREFIX, RefreshDecision, random_token, refresh_decision, token_hash,
+};
 use crate::http::AppState;
 use crate::http::client_ip::client_ip;
 use crate::http::error::ApiError;
@@ -312,38 +314,50 @@ async fn refresh(
         "the session is unknown: sign in again",
     ))?;
 
-    if token.revoked_at.is_some() {
-        return Err(ApiError::Unauthenticated(
-            "the session has ended: sign in again",
-        ));
+    match refresh_decision(
+        token.revoked_at.is_some(),
+        token.used_at,
+        token.expires_at,
+        Utc::now(),
+        state.auth.refresh_reuse_grace,
+    ) {
+        RefreshDecision::Ended => {
+            return Err(ApiError::Unauthenticated(
+                "the session has ended: sign in again",
+            ));
+        }
+        RefreshDecision::Expired => {
+            return Err(ApiError::Unauthenticated(
+                "the session has expired: sign in again",
+            ));
+        }
+        RefreshDecision::Reused => {
+            // A rotated-out token came back: someone holds a copy. End every session of
+            // this sign-in, the thief's and the user's alike, access tokens included.
+            sqlx::query!(
+                "UPDATE refresh_tokens SET revoked_at = now()
+                 WHERE family_id = $1 AND revoked_at IS NULL",
+                token.family_id,
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            state.ended_sessions.end(token.family_id).await;
+            tracing::warn!(user_id = %token.user_id, family = %token.family_id, "refresh token reused: session family revoked");
+            return Err(ApiError::Unauthenticated(
+                "this session was ended because its refresh token was used twice: sign in again",
+            ));
+        }
+        RefreshDecision::Rotate => {
+            sqlx::query!(
+                "UPDATE refresh_tokens SET used_at = now() WHERE id = $1",
+                token.id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        RefreshDecision::RotateAgain => {}
     }
-    if token.used_at.is_some() {
-        // A rotated-out token came back: someone holds a copy. End every session of this
-        // sign-in, the thief's and the user's alike.
-        sqlx::query!(
-            "UPDATE refresh_tokens SET revoked_at = now()
-             WHERE family_id = $1 AND revoked_at IS NULL",
-            token.family_id,
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        tracing::warn!(user_id = %token.user_id, family = %token.family_id, "refresh token reused: session family revoked");
-        return Err(ApiError::Unauthenticated(
-            "this session was ended because its refresh token was used twice: sign in again",
-        ));
-    }
-    if token.expires_at <= Utc::now() {
-        return Err(ApiError::Unauthenticated(
-            "the session has expired: sign in again",
-        ));
-    }
-    sqlx::query!(
-        "UPDATE refresh_tokens SET used_at = now() WHERE id = $1",
-        token.id
-    )
-    .execute(&mut *tx)
-    .await?;
     let tokens = new_session(&mut tx, &state, token.user_id, token.family_id, csrf).await?;
     let user = sqlx::query_as!(
         UserView,
@@ -370,14 +384,20 @@ async fn logout(
 ) -> Result<(StatusCode, CookieJar), ApiError> {
     if let Some(refresh) = jar.get(REFRESH_COOKIE) {
         require_csrf(&headers, &jar)?;
-        sqlx::query!(
+        let family = sqlx::query_scalar!(
             "UPDATE refresh_tokens SET revoked_at = now()
              WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)
-               AND revoked_at IS NULL",
+               AND revoked_at IS NULL
+             RETURNING family_id",
             token_hash(refresh.value()),
         )
-        .execute(&state.db)
+        .fetch_all(&state.db)
         .await?;
+        // The access token in the browser (and any copy of it) stops working now, not in
+        // up to fifteen minutes.
+        if let Some(family) = family.first() {
+            state.ended_sessions.end(*family).await;
+        }
     }
     let jar = session::clear(jar, state.auth.secure_cookies);
     Ok((StatusCode::NO_CONTENT, jar))

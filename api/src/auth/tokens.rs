@@ -5,6 +5,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -79,6 +80,48 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// What to do with a presented refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshDecision {
+    /// Unused and current: mark it used and issue the next pair.
+    Rotate,
+    /// Used moments ago, by another tab refreshing at the same time: issue another pair
+    /// of the same session and revoke nothing.
+    RotateAgain,
+    /// Used before the grace period: a copy is in someone else's hands. End the session.
+    Reused,
+    /// Revoked (signed out, or ended after a reuse).
+    Ended,
+    Expired,
+}
+
+/// Pure: the decision for a refresh token in this state at `now`.
+pub fn refresh_decision(
+    revoked: bool,
+    used_at: Option<DateTime<Utc>>,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    grace: std::time::Duration,
+) -> RefreshDecision {
+    if revoked {
+        return RefreshDecision::Ended;
+    }
+    if expires_at <= now {
+        return RefreshDecision::Expired;
+    }
+    match used_at {
+        None => RefreshDecision::Rotate,
+        Some(used) => {
+            let since = (now - used).to_std().unwrap_or_default();
+            if since <= grace {
+                RefreshDecision::RotateAgain
+            } else {
+                RefreshDecision::Reused
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +168,48 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"abcd"));
+    }
+
+    #[test]
+    fn a_refresh_token_rotates_once_and_a_late_second_use_is_theft() {
+        let now = Utc::now();
+        let later = now + chrono::Duration::days(1);
+        let grace = std::time::Duration::from_secs(30);
+        let decide = |revoked, used_at, expires_at| {
+            refresh_decision(revoked, used_at, expires_at, now, grace)
+        };
+        assert_eq!(decide(false, None, later), RefreshDecision::Rotate);
+        let moments_ago = now - chrono::Duration::seconds(2);
+        assert_eq!(
+            decide(false, Some(moments_ago), later),
+            RefreshDecision::RotateAgain
+        );
+        let at_the_edge = now - chrono::Duration::seconds(30);
+        assert_eq!(
+            decide(false, Some(at_the_edge), later),
+            RefreshDecision::RotateAgain
+        );
+        let past_the_edge = now - chrono::Duration::seconds(31);
+        assert_eq!(
+            decide(false, Some(past_the_edge), later),
+            RefreshDecision::Reused
+        );
+        assert_eq!(
+            refresh_decision(
+                false,
+                Some(moments_ago),
+                later,
+                now,
+                std::time::Duration::ZERO
+            ),
+            RefreshDecision::Reused,
+            "no grace: any second use is theft"
+        );
+        assert_eq!(decide(true, None, later), RefreshDecision::Ended);
+        assert_eq!(
+            decide(true, Some(moments_ago), later),
+            RefreshDecision::Ended
+        );
+        assert_eq!(decide(false, None, now), RefreshDecision::Expired);
     }
 }

@@ -47,6 +47,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// 429: too many attempts; try again after this many seconds.
     RateLimited { retry_after_seconds: u64 },
+    /// 503: a store this request needs is unreachable; retrying later may work.
+    Unavailable(&'static str),
     /// 500: a fault on our side. Logged, never shown.
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -74,6 +76,7 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -90,6 +93,7 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",
+            Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
     }
@@ -104,7 +108,9 @@ impl ApiError {
                 (message, json!({ "fields": errors }))
             }
             Self::BadRequest(message) => (message.clone(), Value::Null),
-            Self::Unauthenticated(message) => ((*message).to_owned(), Value::Null),
+            Self::Unauthenticated(message) | Self::Unavailable(message) => {
+                ((*message).to_owned(), Value::Null)
+            }
             Self::Forbidden { message, .. } | Self::Conflict(message) => {
                 (message.to_string(), Value::Null)
             }

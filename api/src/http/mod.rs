@@ -20,6 +20,7 @@ use sqlx::PgPool;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::auth::ended_sessions::EndedSessions;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::AccessKeys;
 use crate::events::Events;
@@ -29,6 +30,9 @@ pub struct AuthSettings {
     pub keys: AccessKeys,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
+    /// How long after a refresh token is used it may be used once more without counting
+    /// as theft: two tabs refreshing at the same moment both keep their session.
+    pub refresh_reuse_grace: Duration,
     /// Mark cookies `Secure` (on whenever the site is served over HTTPS).
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind our own proxy).
@@ -39,6 +43,7 @@ pub struct AuthSettings {
 pub struct AppState {
     pub db: PgPool,
     pub limiter: RateLimiter,
+    pub ended_sessions: EndedSessions,
     pub events: Events,
     pub auth: Arc<AuthSettings>,
 }

@@ -137,13 +137,17 @@ const ERRORS: &[(&str, &str)] = &[
     ),
     ("429", "Too many attempts; see Retry-After."),
     ("500", "A fault on our side; details carry the request id."),
+    (
+        "503",
+        "A store the request needs is unreachable; try again shortly.",
+    ),
 ];
 
 fn add_errors(operation: &mut Operation, public: bool) {
     let answers = &mut operation.responses.responses;
     for (status, _) in ERRORS {
         let applies = match *status {
-            "401" | "403" | "404" => !public,
+            "401" | "403" | "404" | "503" => !public,
             _ => true,
         };
         if applies && !answers.contains_key(*status) {

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use api::auth::ended_sessions::EndedSessions;
 use api::auth::rate_limit::RateLimiter;
 use api::auth::tokens::AccessKeys;
 use api::http::{AppState, AuthSettings};
@@ -20,6 +21,8 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse battery staple";
+/// The servers' default allowance for a refresh token used twice at once.
+pub const REFRESH_REUSE_GRACE_SECONDS: u64 = 30;
 
 #[derive(Debug)]
 pub struct TestApi {
@@ -35,15 +38,22 @@ impl TestApi {
     pub async fn start_with_body_limit(pool: PgPool, max_body_bytes: usize) -> Self {
         let redis_url =
             std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        Self::start_with(pool, max_body_bytes, &redis_url).await
+    }
+
+    /// An API whose Redis is at `redis_url` (an address nothing listens on, for example).
+    pub async fn start_with(pool: PgPool, max_body_bytes: usize, redis_url: &str) -> Self {
         let redis = LazyRedis::new(redis::Client::open(redis_url).expect("REDIS_URL"));
         let state = AppState {
             db: pool.clone(),
             limiter: RateLimiter::new(redis.clone()),
+            ended_sessions: EndedSessions::new(redis.clone(), Duration::from_mins(15)),
             events: api::events::Events::new(redis),
             auth: Arc::new(AuthSettings {
                 keys: AccessKeys::new(b"integration-test-signing-key-0123456789"),
                 access_ttl: Duration::from_mins(15),
                 refresh_ttl: Duration::from_hours(30 * 24),
+                refresh_reuse_grace: Duration::from_secs(REFRESH_REUSE_GRACE_SECONDS),
                 secure_cookies: false,
                 // Every test client sends its own random address, so rate-limit counters
                 // in the shared Redis never collide between tests or runs.
