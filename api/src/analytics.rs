@@ -96,9 +96,8 @@ async fn missing_rates(
         r#"SELECT a.currency AS "currency!", min(f.day) AS "first_date!", max(f.day) AS "last_date!"
            FROM daily_flows f
            JOIN accounts a ON a.id = f.account_id
-           JOIN ledgers l ON l.id = f.ledger_id
-           WHERE f.ledger_id = $1 AND f.day BETWEEN $2 AND $3 AND a.currency <> l.base_currency
-             AND fx_rate($1, a.currency, f.day) IS NULL
+           JOIN fx_rates($1, $2, $3) r ON r.currency = a.currency AND r.day = f.day
+           WHERE f.ledger_id = $1 AND f.day BETWEEN $2 AND $3 AND r.rate IS NULL
            GROUP BY a.currency ORDER BY a.currency"#,
         ledger_id,
         period.from,
@@ -167,24 +166,26 @@ async fn spending_by_category(
     let items = sqlx::query_as!(
         CategorySpending,
         // From the daily category rollup: one row per category, currency and day, each
-        // converted at that day's rate.
-        r#"WITH converted AS (
-               SELECT f.category_id, f.amount * fx_rate($1, f.currency, f.day) AS base, f.lines
+        // converted at that day's rate and summed per category before any name is looked
+        // up. Uncategorised money counts only on days it was spent, not received.
+        r#"WITH per_category AS (
+               SELECT f.category_id, sum(f.amount * r.rate) AS base, sum(f.lines) AS lines
                FROM daily_category_flows f
+               JOIN fx_rates($1, $2, $3) r ON r.currency = f.currency AND r.day = f.day
                WHERE f.ledger_id = $1 AND f.day BETWEEN $2 AND $3 AND f.lines > 0
+                 AND r.rate IS NOT NULL AND (f.category_id IS NOT NULL OR f.amount < 0)
+               GROUP BY f.category_id
            )
            SELECT x.category_id, c.name AS "category?", g.name AS "group?",
-                  round(-sum(x.base), cur.minor_units)::text AS "amount!",
-                  sum(x.lines)::bigint AS "transactions!"
-           FROM converted x
+                  round(-x.base, cur.minor_units)::text AS "amount!",
+                  x.lines::bigint AS "transactions!"
+           FROM per_category x
            LEFT JOIN categories c ON c.id = x.category_id
            LEFT JOIN category_groups g ON g.id = c.group_id
            JOIN ledgers l ON l.id = $1
            JOIN currencies cur ON cur.code = l.base_currency
-           WHERE x.base IS NOT NULL
-             AND (g.kind = 'expense' OR (x.category_id IS NULL AND x.base < 0))
-           GROUP BY x.category_id, c.name, g.name, cur.minor_units
-           ORDER BY sum(x.base), c.name"#,
+           WHERE g.kind = 'expense' OR x.category_id IS NULL
+           ORDER BY x.base, c.name"#,
         ledger_id,
         period.from,
         period.to,
@@ -228,7 +229,7 @@ async fn cash_flow(
                       f.inflow * r.rate AS inflow, f.outflow * r.rate AS outflow
                FROM daily_flows f
                JOIN accounts a ON a.id = f.account_id
-               CROSS JOIN LATERAL (SELECT fx_rate($1, a.currency, f.day) AS rate) r
+               JOIN fx_rates($1, $2, $3) r ON r.currency = a.currency AND r.day = f.day
                WHERE f.ledger_id = $1 AND f.day BETWEEN $2 AND $3 AND NOT f.is_transfer
            ), months AS (
                SELECT generate_series(date_trunc('month', $2::date), $3::date, interval '1 month')::date AS month
@@ -343,17 +344,12 @@ async fn top_payees(
     let items = sqlx::query_as!(
         PayeeSpending,
         // Per payee, currency and day first (grouped by byte order: no collation work), then
-        // one rate lookup per currency and day. `days` is materialised so the planner
-        // cannot move the rate lookup back to every transaction.
+        // converted at that day's rate.
         r#"WITH lines AS (
                SELECT COALESCE(NULLIF(t.payee, ''), t.description) AS payee, a.currency, t.booked_on, t.amount
                FROM transactions t JOIN accounts a ON a.id = t.account_id
                WHERE t.ledger_id = $1 AND t.booked_on BETWEEN $2 AND $3
                  AND t.transfer_id IS NULL AND t.amount < 0
-           ), days AS MATERIALIZED (
-               SELECT DISTINCT currency, booked_on FROM lines
-           ), rates AS (
-               SELECT currency, booked_on, fx_rate($1, currency, booked_on) AS rate FROM days
            ), per_payee AS (
                SELECT lower(payee) COLLATE "C" AS k, max(payee) AS payee, currency, booked_on,
                       sum(amount) AS amount, count(*) AS n
@@ -363,7 +359,7 @@ async fn top_payees(
                   round(-sum(p.amount * r.rate), cur.minor_units)::text AS "amount!",
                   sum(p.n)::bigint AS "transactions!"
            FROM per_payee p
-           JOIN rates r USING (currency, booked_on)
+           JOIN fx_rates($1, $2, $3) r ON r.currency = p.currency AND r.day = p.booked_on
            JOIN ledgers l ON l.id = $1
            JOIN currencies cur ON cur.code = l.base_currency
            WHERE r.rate IS NOT NULL

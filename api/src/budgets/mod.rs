@@ -164,10 +164,10 @@ async fn spending(
         // From the daily category rollup, each (category, currency, day) converted once.
         r#"SELECT category_id AS "category_id!", date_trunc('month', day)::date AS "month!",
                   -sum(amount * rate) AS "spent!"
-           FROM daily_category_flows
-           CROSS JOIN LATERAL (SELECT fx_rate($1, currency, day) AS rate) r
-           WHERE ledger_id = $1 AND category_id IS NOT NULL AND lines > 0
-             AND day >= $2 AND day < $3 AND rate IS NOT NULL
+           FROM daily_category_flows f
+           JOIN fx_rates($1, $2::date, $3::date - 1) r USING (currency, day)
+           WHERE f.ledger_id = $1 AND f.category_id IS NOT NULL AND f.lines > 0
+             AND f.day >= $2 AND f.day < $3 AND r.rate IS NOT NULL
            GROUP BY 1, 2"#,
         ledger_id,
         from,

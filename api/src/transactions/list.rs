@@ -290,10 +290,18 @@ fn push_filter(q: &mut QueryBuilder<'_, Postgres>, filter: &Filter) {
     if let Some(to) = filter.to {
         q.push(" AND t.booked_on <= ").push_bind(to);
     }
-    if !filter.account_ids.is_empty() {
-        q.push(" AND t.account_id = ANY(")
-            .push_bind(filter.account_ids.clone())
-            .push(")");
+    // One account (the common case) as `=`, so the account's date index yields rows
+    // already in page order; `= ANY` over several cannot.
+    match filter.account_ids.as_slice() {
+        [] => {}
+        [one] => {
+            q.push(" AND t.account_id = ").push_bind(*one);
+        }
+        many => {
+            q.push(" AND t.account_id = ANY(")
+                .push_bind(many.to_vec())
+                .push(")");
+        }
     }
     if !filter.category_ids.is_empty() {
         q.push(" AND (t.category_id = ANY(")
