@@ -23,6 +23,7 @@ done
 
 ensure_packages curl
 ensure_stores
+scripts/model.sh
 
 say "building (release)"
 cargo build --release --locked -p api -p ml-worker

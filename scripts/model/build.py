@@ -11,6 +11,9 @@ model version:
                                      over the attention mask and L2-normalises
     <out>/<version>/tokenizer.json   the model's tokenizer, padding to the batch's longest
     <out>/<version>/manifest.json    version, sha256 of each file, embedding size, pooling
+    <out>/<version>/reference-embeddings.json
+                                     Python onnxruntime's embeddings of a few bank strings,
+                                     for the worker's tests to compare with its own
     <out>/onnxruntime/               the ONNX Runtime shared library from the pinned wheel
 
 It then checks what it built: embeddings have unit norm after pooling, related bank strings
@@ -204,6 +207,27 @@ def embed(folder: Path, texts: list) -> np.ndarray:
     return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
 
 
+# Real bank strings (and edge cases) whose Python embeddings the Rust worker's tests compare
+# against its own: same ONNX file, same tokenizer, cosine >= 0.9999 expected.
+REFERENCE_TEXTS = [
+    "POS PURCHASE (EFFEC ) DJS BILTONG (PTY) LTD NORKE CARD NO. ",
+    "POS Purchase Engen Mitchell Park  * 07 Oct",
+    "Fusion Interest Rebate",
+    "Rtc Express Pmt To Battlezone Party Lance 3 Sep",
+    "SQ *BLUE BOTTLE COFFEE 4411",
+    "PAYPAL *NETFLIX.COM 402-935-7733",
+    "Überweisung Miete Dezember",
+    "x",
+    "AMAZON MKTPLACE PMTS AMZN.COM/BILL WA " * 8,
+]
+
+
+def write_reference(folder: Path) -> None:
+    embeddings = embed(folder, REFERENCE_TEXTS)
+    reference = {"texts": REFERENCE_TEXTS, "embeddings": [[round(float(v), 7) for v in row] for row in embeddings]}
+    (folder / "reference-embeddings.json").write_text(json.dumps(reference) + "\n")
+
+
 def check(fp32: Path, int8: Path) -> None:
     texts = [
         "SQ *STARBUCKS COFFEE",
@@ -252,6 +276,8 @@ def main() -> None:
             "files": {ORT_LIBRARY: sha256(runtime / ORT_LIBRARY)},
         }, indent=2) + "\n")
         check(built / FP32_VERSION, built / INT8_VERSION)
+        for version in (FP32_VERSION, INT8_VERSION):
+            write_reference(built / version)
         if args.out.exists():
             shutil.rmtree(args.out)
         os.replace(built, args.out)
