@@ -24,6 +24,7 @@ done
 ensure_packages curl
 ensure_stores
 scripts/model.sh
+export MODEL_DIR=${MODEL_DIR:-$PWD/models}
 
 say "building (release)"
 cargo build --release --locked -p api -p ml-worker

