@@ -26,7 +26,7 @@ pub struct Config {
     #[arg(long, env = "MODEL_DIR", default_value = "models")]
     pub model_dir: PathBuf,
 
-    /// The model version to serve (a folder in MODEL_DIR).
+    /// The model version to serve (a folder in `MODEL_DIR`).
     #[arg(long, env = "MODEL_VERSION", default_value = "minilm-l6-v2-int8")]
     pub model_version: String,
 

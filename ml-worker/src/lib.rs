@@ -3,4 +3,5 @@
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod normalise;
 pub mod serve;
