@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use service_kit::logging::LogArgs;
 use service_kit::stores::StoreArgs;
 
@@ -13,6 +13,55 @@ use service_kit::stores::StoreArgs;
     version,
     about = "FinanceTracker categorisation service"
 )]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default).
+    Serve,
+    /// Measure the categoriser on a labelled CSV (columns description, amount, category).
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// One labelled CSV, split by distinct normalised description.
+    #[arg(long, conflicts_with_all = ["train", "test"], required_unless_present_all = ["train", "test"])]
+    pub data: Option<PathBuf>,
+
+    /// Share of the distinct descriptions held out for testing (with --data).
+    #[arg(long, default_value_t = 0.5)]
+    pub test_fraction: f64,
+
+    /// Chooses the split (with --data).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+
+    /// Training rows, used as they are (with --test).
+    #[arg(long, requires = "test")]
+    pub train: Option<PathBuf>,
+
+    /// Test rows (with --train).
+    #[arg(long, requires = "train")]
+    pub test: Option<PathBuf>,
+
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also write the split as DIR/train.csv and DIR/test.csv, for other tools to score
+    /// the same rows (`bench/categorization/tfidf_baseline.py`).
+    #[arg(long, value_name = "DIR")]
+    pub write_split: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct Config {
     /// Address the HTTP server listens on (`0.0.0.0:8090` inside a container).
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8090")]
@@ -23,11 +72,16 @@ pub struct Config {
     pub shutdown_grace_seconds: u64,
 
     /// Folder of model versions, as `make model` builds it.
-    #[arg(long, env = "MODEL_DIR", default_value = "models")]
+    #[arg(long, env = "MODEL_DIR", default_value = "models", global = true)]
     pub model_dir: PathBuf,
 
     /// The model version to serve (a folder in `MODEL_DIR`).
-    #[arg(long, env = "MODEL_VERSION", default_value = "minilm-l6-v2-int8")]
+    #[arg(
+        long,
+        env = "MODEL_VERSION",
+        default_value = "minilm-l6-v2-int8",
+        global = true
+    )]
     pub model_version: String,
 
     /// Threads ONNX Runtime uses for one batch.

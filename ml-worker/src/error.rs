@@ -8,6 +8,8 @@ pub enum Error {
     Config(#[from] ConfigError),
     #[error("cannot load the model: {0}")]
     Model(#[from] crate::model::embedder::LoadError),
+    #[error(transparent)]
+    Eval(#[from] crate::eval::EvalError),
     #[error("HTTP server failed")]
     Serve(#[source] std::io::Error),
 }

@@ -1,7 +1,9 @@
 //! The FinanceTracker ML worker: categorises transactions with a local model.
 
+pub mod classifier;
 pub mod config;
 pub mod error;
+pub mod eval;
 pub mod model;
 pub mod normalise;
 pub mod serve;

@@ -1,14 +1,22 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use ml_worker::config::Config;
+use ml_worker::config::{Cli, Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = Config::parse();
+    let cli = Cli::parse();
     let result = async {
-        config.log.init()?;
-        ml_worker::serve::serve(config).await
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => {
+                cli.config.log.init()?;
+                ml_worker::serve::serve(cli.config).await
+            }
+            Command::Eval(args) => {
+                cli.config.log.init_stderr()?;
+                ml_worker::serve::eval(&cli.config, &args)
+            }
+        }
     }
     .await;
     service_kit::exit::report("ml-worker", result)

@@ -10,8 +10,9 @@ use service_kit::probes::Readiness;
 use service_kit::server;
 use service_kit::stores::{PostgresCheck, RedisCheck};
 
-use crate::config::Config;
+use crate::config::{Config, EvalArgs};
 use crate::error::Error;
+use crate::eval;
 use crate::model::embedder::Embedder;
 
 pub async fn serve(config: Config) -> Result<(), Error> {
@@ -45,5 +46,54 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     .map_err(Error::Serve)?;
     pool.close().await;
     tracing::info!("shutdown complete");
+    Ok(())
+}
+
+/// `ml-worker eval`: trains on one part of a labelled CSV and reports on the other.
+pub fn eval(config: &Config, args: &EvalArgs) -> Result<(), Error> {
+    let (train, test) = match (&args.data, &args.train, &args.test) {
+        (Some(data), _, _) => eval::split(&eval::read_csv(data)?, args.test_fraction, args.seed),
+        (None, Some(train), Some(test)) => (eval::read_csv(train)?, eval::read_csv(test)?),
+        _ => {
+            return Err(
+                eval::EvalError::Usage("give --data, or --train and --test".to_owned()).into(),
+            );
+        }
+    };
+    if let Some(dir) = &args.write_split {
+        eval::write_csv(&dir.join("train.csv"), &train)?;
+        eval::write_csv(&dir.join("test.csv"), &test)?;
+    }
+    let threads = usize::try_from(config.model_threads).unwrap_or(1);
+    let embedder = Embedder::load(&config.model_dir, &config.model_version, threads)?;
+    let embed = |texts: &[&str]| {
+        embedder.embed(texts).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "embedding failed; using zero vectors");
+            vec![vec![0.0; embedder.manifest().embedding_size]; texts.len()]
+        })
+    };
+    let report = eval::evaluate(&train, &test, &embed, &embedder.manifest().version);
+    if args.json {
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+    } else {
+        println!("model            {}", report.model_version);
+        println!(
+            "rows             {} train, {} test",
+            report.n_train, report.n_test
+        );
+        println!("accuracy         {:.3} (rows)", report.accuracy);
+        println!(
+            "accuracy         {:.3} (distinct descriptions)",
+            report.accuracy_unique
+        );
+        println!("macro F1         {:.3}", report.macro_f1);
+        println!(
+            "at {:.2}          {:.3} of rows covered, {:.3} of those right",
+            eval::AUTO_APPLY,
+            report.coverage_at_threshold,
+            report.accuracy_at_threshold
+        );
+        println!("majority class   {:.3}", report.baseline_majority);
+    }
     Ok(())
 }

@@ -30,20 +30,33 @@ pub struct LogArgs {
 }
 
 impl LogArgs {
-    /// Installs the global subscriber. Call once, first thing after parsing the config.
+    /// Installs the global subscriber, logging to stdout (a service). Call once, first
+    /// thing after parsing the config.
     pub fn init(&self) -> Result<(), ConfigError> {
+        self.init_to(std::io::stdout, std::io::stdout().is_terminal())
+    }
+
+    /// The same, logging to stderr: for a command whose stdout is its result (JSON, say).
+    pub fn init_stderr(&self) -> Result<(), ConfigError> {
+        self.init_to(std::io::stderr, std::io::stderr().is_terminal())
+    }
+
+    fn init_to<W>(&self, writer: W, ansi: bool) -> Result<(), ConfigError>
+    where
+        W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+    {
         let filter = EnvFilter::try_new(&self.log_level)
             .map_err(|e| ConfigError::new("LOG_LEVEL", "--log-level", e.to_string()))?;
         let builder = tracing_subscriber::fmt()
             .with_env_filter(filter)
-            .with_writer(std::io::stdout);
+            .with_writer(writer);
         match self.log_format {
             LogFormat::Json => builder
                 .json()
                 .flatten_event(true)
                 .with_current_span(false)
                 .init(),
-            LogFormat::Human => builder.with_ansi(std::io::stdout().is_terminal()).init(),
+            LogFormat::Human => builder.with_ansi(ansi).init(),
         }
         Ok(())
     }

@@ -1,0 +1,364 @@
+//! `ml-worker eval`: how well the ledger categoriser does on a labelled CSV (columns
+//! `description`, `amount`, `category` or `label`). Splits by distinct normalised
+//! description, so the same string is never in both parts, trains on one part and scores
+//! the other. The metrics are pure functions of predictions and truth.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::classifier::{Direction, Example, LedgerClassifier, Prediction, logistic::Settings};
+use crate::normalise::normalise;
+
+/// Suggestions at or above this confidence are applied without asking (the API's default).
+pub const AUTO_APPLY: f32 = 0.7;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("{path}: {reason}")]
+    Data { path: String, reason: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub description: String,
+    pub amount: f64,
+    pub category: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub accuracy: f64,
+    pub accuracy_unique: f64,
+    pub macro_f1: f64,
+    pub coverage_at_threshold: f64,
+    pub accuracy_at_threshold: f64,
+    pub baseline_majority: f64,
+    pub n_train: usize,
+    pub n_test: usize,
+    pub model_version: String,
+}
+
+/// Reads a labelled CSV. A line whose amount cannot be read is skipped with a warning
+/// naming it; a file without the columns, or with nothing usable, is refused.
+pub fn read_csv(path: &Path) -> Result<Vec<Row>, EvalError> {
+    let failed = |reason: String| EvalError::Data {
+        path: path.display().to_string(),
+        reason,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| failed(e.to_string()))?;
+    let headers = reader.headers().map_err(|e| failed(e.to_string()))?.clone();
+    let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim()));
+    let (Some(description), Some(amount), Some(category)) = (
+        column(&["description"]),
+        column(&["amount"]),
+        column(&["category", "label"]),
+    ) else {
+        return Err(failed(
+            "needs the columns description, amount and category (or label)".to_owned(),
+        ));
+    };
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| failed(format!("line {line}: {e}")))?;
+        let field = |k: usize| record.get(k).unwrap_or("").trim();
+        let Some(value) = parse_amount(field(amount)) else {
+            // Exports have broken lines; one must not make the rest unusable.
+            tracing::warn!(
+                "{}: line {line} skipped: amount {:?} is not a number",
+                path.display(),
+                field(amount)
+            );
+            continue;
+        };
+        if field(description).is_empty() || field(category).is_empty() {
+            return Err(failed(format!(
+                "line {line}: description and category must not be empty"
+            )));
+        }
+        rows.push(Row {
+            description: field(description).to_owned(),
+            amount: value,
+            category: field(category).to_owned(),
+        });
+    }
+    if rows.is_empty() {
+        return Err(failed("has no rows".to_owned()));
+    }
+    Ok(rows)
+}
+
+/// Writes `rows` as a CSV with the columns `description`, `amount`, `category`.
+pub fn write_csv(path: &Path, rows: &[Row]) -> Result<(), EvalError> {
+    let failed = |reason: String| EvalError::Data {
+        path: path.display().to_string(),
+        reason,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| failed(e.to_string()))?;
+    }
+    let mut writer = csv::Writer::from_path(path).map_err(|e| failed(e.to_string()))?;
+    writer
+        .write_record(["description", "amount", "category"])
+        .map_err(|e| failed(e.to_string()))?;
+    for row in rows {
+        writer
+            .write_record([
+                row.description.as_str(),
+                &row.amount.to_string(),
+                row.category.as_str(),
+            ])
+            .map_err(|e| failed(e.to_string()))?;
+    }
+    writer.flush().map_err(|e| failed(e.to_string()))
+}
+
+/// Pure: an amount as bank exports write it: spaces as thousands separators
+/// (`38 624.93`), or a stray code before it in the same column (`470010 -0.80`, where the
+/// last part is the amount).
+pub fn parse_amount(text: &str) -> Option<f64> {
+    let joined: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    joined
+        .parse()
+        .ok()
+        .or_else(|| text.split_whitespace().last()?.parse().ok())
+        .filter(|v: &f64| v.is_finite())
+}
+
+/// Pure: (train, test) with about `test_fraction` of the distinct normalised descriptions
+/// in test, chosen by `seed`.
+pub fn split(rows: &[Row], test_fraction: f64, seed: u64) -> (Vec<Row>, Vec<Row>) {
+    let mut distinct: Vec<String> = rows.iter().map(|r| normalise(&r.description)).collect();
+    distinct.sort();
+    distinct.dedup();
+    let mut state = seed.max(1);
+    for i in (1..distinct.len()).rev() {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        #[allow(clippy::cast_possible_truncation)]
+        let j = (state.wrapping_mul(0x2545_f491_4f6c_dd1d) % (i as u64 + 1)) as usize;
+        distinct.swap(i, j);
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let n_test = ((distinct.len() as f64) * test_fraction.clamp(0.0, 1.0)).round() as usize;
+    let test: HashSet<&String> = distinct.iter().take(n_test).collect();
+    rows.iter()
+        .cloned()
+        .partition(|r| !test.contains(&normalise(&r.description)))
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// Pure: macro-averaged F1 over every class in `truth` or `predicted`.
+pub fn macro_f1(truth: &[&str], predicted: &[&str]) -> f64 {
+    let classes: HashSet<&str> = truth.iter().chain(predicted).copied().collect();
+    let mut total = 0.0;
+    for class in &classes {
+        let tp = truth
+            .iter()
+            .zip(predicted)
+            .filter(|(t, p)| t == &class && p == &class)
+            .count();
+        let fp = truth
+            .iter()
+            .zip(predicted)
+            .filter(|(t, p)| t != &class && p == &class)
+            .count();
+        let fn_ = truth
+            .iter()
+            .zip(predicted)
+            .filter(|(t, p)| t == &class && p != &class)
+            .count();
+        let precision = ratio(tp, tp + fp);
+        let recall = ratio(tp, tp + fn_);
+        if precision + recall > 0.0 {
+            total += 2.0 * precision * recall / (precision + recall);
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let n = classes.len().max(1) as f64;
+    total / n
+}
+
+/// Pure: the report for `test` rows given each row's predictions.
+pub fn score(
+    train: &[Row],
+    test: &[Row],
+    predictions: &[Vec<Prediction>],
+    model_version: &str,
+) -> Report {
+    let top: Vec<&str> = predictions
+        .iter()
+        .map(|p| p.first().map_or("", |p| p.category.as_str()))
+        .collect();
+    let truth: Vec<&str> = test.iter().map(|r| r.category.as_str()).collect();
+    let correct = truth.iter().zip(&top).filter(|(t, p)| t == p).count();
+
+    // Each distinct normalised description once: its first row's prediction against its
+    // most frequent label.
+    let mut groups: HashMap<String, (usize, HashMap<&str, usize>)> = HashMap::new();
+    for (i, row) in test.iter().enumerate() {
+        let group = groups
+            .entry(normalise(&row.description))
+            .or_insert((i, HashMap::new()));
+        *group.1.entry(row.category.as_str()).or_insert(0) += 1;
+    }
+    let unique_correct = groups
+        .values()
+        .filter(|(first, labels)| {
+            let label = labels
+                .iter()
+                .max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l)))
+                .map(|(l, _)| *l);
+            label == Some(top[*first])
+        })
+        .count();
+
+    let confident: Vec<usize> = (0..test.len())
+        .filter(|&i| {
+            predictions[i]
+                .first()
+                .is_some_and(|p| p.confidence >= AUTO_APPLY)
+        })
+        .collect();
+    let confident_correct = confident.iter().filter(|&&i| truth[i] == top[i]).count();
+
+    let mut frequency: HashMap<&str, usize> = HashMap::new();
+    for row in train {
+        *frequency.entry(row.category.as_str()).or_insert(0) += 1;
+    }
+    let majority = frequency
+        .iter()
+        .max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l)))
+        .map_or("", |(l, _)| *l);
+    Report {
+        accuracy: ratio(correct, test.len()),
+        accuracy_unique: ratio(unique_correct, groups.len()),
+        macro_f1: macro_f1(&truth, &top),
+        coverage_at_threshold: ratio(confident.len(), test.len()),
+        accuracy_at_threshold: ratio(confident_correct, confident.len()),
+        baseline_majority: ratio(truth.iter().filter(|t| **t == majority).count(), test.len()),
+        n_train: train.len(),
+        n_test: test.len(),
+        model_version: model_version.to_owned(),
+    }
+}
+
+/// Trains on `train`, predicts `test` and scores it.
+pub fn evaluate(
+    train: &[Row],
+    test: &[Row],
+    embed: &crate::classifier::Embed<'_>,
+    model_version: &str,
+) -> Report {
+    let examples: Vec<Example> = train
+        .iter()
+        .map(|r| Example {
+            description: r.description.clone(),
+            direction: Direction::of(r.amount),
+            category: r.category.clone(),
+        })
+        .collect();
+    let classifier = LedgerClassifier::train(&examples, embed, Settings::default());
+    let items: Vec<(&str, Direction)> = test
+        .iter()
+        .map(|r| (r.description.as_str(), Direction::of(r.amount)))
+        .collect();
+    let predictions = classifier.predict(&items, embed);
+    score(train, test, &predictions, model_version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(description: &str, category: &str) -> Row {
+        Row {
+            description: description.to_owned(),
+            amount: -1.0,
+            category: category.to_owned(),
+        }
+    }
+
+    #[test]
+    fn amounts_are_read_the_way_banks_write_them() {
+        assert_eq!(parse_amount("-159.00"), Some(-159.0));
+        assert_eq!(parse_amount("38 624.93"), Some(38_624.93));
+        assert_eq!(parse_amount("470010 -0.80"), Some(-0.8));
+        assert_eq!(parse_amount("twelve"), None);
+        assert_eq!(parse_amount("NaN"), None);
+        assert_eq!(parse_amount(""), None);
+    }
+
+    #[test]
+    fn the_split_never_puts_one_description_on_both_sides() {
+        let rows: Vec<Row> = (0..40)
+            .map(|i| row(&format!("Shop{} * {:02} Oct", i % 13, i % 28 + 1), "X"))
+            .collect();
+        let (train, test) = split(&rows, 0.5, 7);
+        assert_eq!(train.len() + test.len(), rows.len());
+        let seen: HashSet<String> = train.iter().map(|r| normalise(&r.description)).collect();
+        assert!(
+            test.iter()
+                .all(|r| !seen.contains(&normalise(&r.description)))
+        );
+        assert!(!train.is_empty() && !test.is_empty());
+        assert_eq!(split(&rows, 0.5, 7), (train, test), "same seed, same split");
+    }
+
+    #[test]
+    fn metrics_count_rows_distinct_descriptions_and_the_confident_share() {
+        let p = |c: &str, confidence: f32| {
+            vec![Prediction {
+                category: c.to_owned(),
+                confidence,
+            }]
+        };
+        let train = vec![row("a", "Food"), row("b", "Food"), row("c", "Fuel")];
+        let test = vec![
+            row("shop", "Food"),
+            row("shop", "Food"),
+            row("shop", "Food"),
+            row("pump", "Fuel"),
+        ];
+        let predictions = vec![
+            p("Food", 0.9),
+            p("Food", 0.9),
+            p("Food", 0.9),
+            p("Food", 0.5),
+        ];
+        let report = score(&train, &test, &predictions, "v");
+        assert!((report.accuracy - 0.75).abs() < 1e-9);
+        assert!(
+            (report.accuracy_unique - 0.5).abs() < 1e-9,
+            "shop right, pump wrong"
+        );
+        assert!((report.coverage_at_threshold - 0.75).abs() < 1e-9);
+        assert!((report.accuracy_at_threshold - 1.0).abs() < 1e-9);
+        assert!(
+            (report.baseline_majority - 0.75).abs() < 1e-9,
+            "Food is the majority"
+        );
+        // Food: P 3/4, R 1 -> 6/7; Fuel: 0.
+        assert!((report.macro_f1 - 3.0 / 7.0).abs() < 1e-9);
+    }
+}
