@@ -276,6 +276,7 @@ pub fn evaluate(
             description: r.description.clone(),
             direction: Direction::of(r.amount),
             category: r.category.clone(),
+            correction: false,
         })
         .collect();
     let classifier = LedgerClassifier::train(&examples, embed, Settings::default());

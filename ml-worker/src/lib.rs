@@ -4,6 +4,8 @@ pub mod classifier;
 pub mod config;
 pub mod error;
 pub mod eval;
+pub mod ledgers;
 pub mod model;
 pub mod normalise;
+pub mod routes;
 pub mod serve;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use service_kit::metrics::Metrics;
 use service_kit::probes::Readiness;
 use service_kit::server;
@@ -13,7 +13,9 @@ use service_kit::stores::{PostgresCheck, RedisCheck};
 use crate::config::{Config, EvalArgs};
 use crate::error::Error;
 use crate::eval;
+use crate::ledgers::Ledgers;
 use crate::model::embedder::Embedder;
+use crate::routes;
 
 pub async fn serve(config: Config) -> Result<(), Error> {
     let pool = config.stores.postgres_pool()?;
@@ -26,6 +28,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         .await
         .map_err(|e| Error::Serve(std::io::Error::other(e)))??;
     tracing::info!(model = %embedder.manifest().version, "model loaded");
+    let ledgers = Arc::new(Ledgers::new(pool.clone(), Arc::new(embedder)));
     let readiness = Arc::new(Readiness::new(
         vec![
             Box::new(PostgresCheck(pool.clone())),
@@ -37,7 +40,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
 
     server::run(
         listener,
-        Router::new(),
+        routes::router(ledgers).layer(DefaultBodyLimit::max(4 * 1024 * 1024)),
         readiness,
         metrics,
         Duration::from_secs(config.shutdown_grace_seconds),

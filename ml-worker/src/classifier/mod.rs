@@ -35,6 +35,9 @@ pub struct Example {
     pub description: String,
     pub direction: Direction,
     pub category: String,
+    /// Said about a suggestion (accepted or corrected): overrides every other label of the
+    /// same description.
+    pub correction: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,11 +67,12 @@ pub struct LedgerClassifier {
     embedding_size: usize,
 }
 
-/// Pure: one example per (direction, normalised description), labelled with its most
-/// frequent category (the latest among equals: the user's newest word counts).
+/// Pure: one example per (direction, normalised description), labelled with the latest
+/// correction if there is one, else its most frequent category (the latest among equals:
+/// the user's newest word counts).
 pub fn deduplicate(examples: &[Example]) -> Vec<(Direction, String, String)> {
-    // Per key: label -> (how often, last position).
-    type Labels<'a> = HashMap<&'a str, (usize, usize)>;
+    // Per key: label -> (corrected, how often, last position).
+    type Labels<'a> = HashMap<&'a str, (bool, usize, usize)>;
     let mut counts: HashMap<(Direction, String), Labels<'_>> = HashMap::new();
     let mut order: Vec<(Direction, String)> = Vec::new();
     for (position, e) in examples.iter().enumerate() {
@@ -77,17 +81,25 @@ pub fn deduplicate(examples: &[Example]) -> Vec<(Direction, String, String)> {
             order.push(key.clone());
             HashMap::new()
         });
-        let entry = labels.entry(e.category.as_str()).or_insert((0, 0));
-        entry.0 += 1;
-        entry.1 = position;
+        let entry = labels.entry(e.category.as_str()).or_insert((false, 0, 0));
+        entry.0 |= e.correction;
+        entry.1 += 1;
+        entry.2 = position;
     }
     order
         .into_iter()
         .map(|key| {
             let labels = &counts[&key];
-            let (label, _) = labels
+            let corrected = labels
                 .iter()
-                .max_by_key(|(_, (count, last))| (*count, *last))
+                .filter(|(_, (c, _, _))| *c)
+                .max_by_key(|(_, (_, _, last))| *last);
+            let (label, _) = corrected
+                .or_else(|| {
+                    labels
+                        .iter()
+                        .max_by_key(|(_, (_, count, last))| (*count, *last))
+                })
                 .expect("every key has a label");
             (key.0, key.1, (*label).to_owned())
         })
@@ -241,6 +253,7 @@ mod tests {
             description: description.to_owned(),
             direction: Direction::of(amount),
             category: category.to_owned(),
+            correction: false,
         }
     }
 
@@ -263,6 +276,20 @@ mod tests {
                 ),
                 (Direction::Out, "engen".to_owned(), "Car".to_owned()),
             ]
+        );
+    }
+
+    #[test]
+    fn a_correction_outweighs_any_number_of_older_labels() {
+        let mut examples = vec![example("Engen 1", -50.0, "Fuel"); 5];
+        examples.push(Example {
+            correction: true,
+            ..example("ENGEN 2", -50.0, "Car")
+        });
+        examples.push(example("Engen 3", -50.0, "Fuel"));
+        assert_eq!(
+            deduplicate(&examples),
+            vec![(Direction::Out, "engen".to_owned(), "Car".to_owned())]
         );
     }
 

@@ -1,0 +1,279 @@
+//! Each ledger's categoriser, trained lazily on first use from what the ledger has taught:
+//! its category names (so a new ledger gets suggestions on day one), its transactions that
+//! a person or a rule categorised, and the feedback on earlier suggestions, which overrides
+//! both. Feedback drops the ledger's trained model, so the next request learns from it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::classifier::logistic::Settings;
+use crate::classifier::{Direction, Example, LedgerClassifier, Prediction};
+use crate::model::embedder::Embedder;
+use crate::normalise::normalise;
+
+/// The newest labelled transactions a ledger model learns from.
+const MAX_TRANSACTIONS: i64 = 20_000;
+/// Distinct normalised descriptions whose embeddings are kept in memory.
+const CACHE_ENTRIES: usize = 50_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("no such ledger")]
+    UnknownLedger,
+    #[error("no such category in this ledger")]
+    UnknownCategory,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("embedding failed: {0}")]
+    Embedding(String),
+}
+
+/// Embeddings by normalised description, shared by every ledger (a bounded map: when
+/// full it is cleared, which is cheap and keeps memory flat).
+#[derive(Debug, Default)]
+struct EmbeddingCache {
+    entries: Mutex<HashMap<String, Arc<Vec<f32>>>>,
+}
+
+#[derive(Debug)]
+pub struct Ledgers {
+    db: PgPool,
+    embedder: Arc<Embedder>,
+    cache: EmbeddingCache,
+    trained: Mutex<HashMap<Uuid, Arc<LedgerClassifier>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Accepted,
+    Corrected,
+}
+
+impl Ledgers {
+    pub fn new(db: PgPool, embedder: Arc<Embedder>) -> Self {
+        Self {
+            db,
+            embedder,
+            cache: EmbeddingCache::default(),
+            trained: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn embedder(&self) -> &Embedder {
+        &self.embedder
+    }
+
+    /// Embeddings of `texts` (already normalised), from the cache where possible.
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, LedgerError> {
+        let mut out: Vec<Option<Vec<f32>>> = {
+            let cache = self
+                .cache
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            texts
+                .iter()
+                .map(|t| cache.get(*t).map(|v| v.as_ref().clone()))
+                .collect()
+        };
+        let missing: Vec<&str> = texts
+            .iter()
+            .zip(&out)
+            .filter(|(_, v)| v.is_none())
+            .map(|(t, _)| *t)
+            .collect();
+        if !missing.is_empty() {
+            let fresh = self
+                .embedder
+                .embed(&missing)
+                .map_err(|e| LedgerError::Embedding(e.to_string()))?;
+            let mut cache = self
+                .cache
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if cache.len() + fresh.len() > CACHE_ENTRIES {
+                cache.clear();
+            }
+            let mut fresh = fresh.into_iter();
+            for (text, slot) in texts.iter().zip(out.iter_mut()) {
+                if slot.is_none() {
+                    let vector = fresh.next().unwrap_or_default();
+                    cache.insert((*text).to_owned(), Arc::new(vector.clone()));
+                    *slot = Some(vector);
+                }
+            }
+        }
+        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+    }
+
+    /// The examples the ledger has given, oldest first (corrections last, so they win).
+    async fn examples(&self, ledger: Uuid) -> Result<Vec<Example>, LedgerError> {
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM ledgers WHERE id = $1)")
+                .bind(ledger)
+                .fetch_one(&self.db)
+                .await?;
+        if !exists {
+            return Err(LedgerError::UnknownLedger);
+        }
+        let rows: Vec<(bool, String, Uuid, bool)> = sqlx::query_as(
+            "SELECT money_in, description, category_id, correction FROM (
+                 SELECT 0 AS rank, NULL::timestamptz AS at, g.kind = 'income' AS money_in,
+                        c.name AS description, c.id AS category_id, false AS correction
+                 FROM categories c JOIN category_groups g ON g.id = c.group_id
+                 WHERE c.ledger_id = $1 AND c.archived_at IS NULL AND g.archived_at IS NULL
+                 UNION ALL
+                 SELECT 1, t.updated_at, t.amount > 0, trim(t.payee || ' ' || t.description),
+                        t.category_id, false
+                 FROM (SELECT * FROM transactions
+                       WHERE ledger_id = $1 AND category_id IS NOT NULL
+                         AND category_source IN ('user', 'rule')
+                       ORDER BY booked_on DESC LIMIT $2) t
+                 UNION ALL
+                 SELECT 2, e.updated_at, e.money_in, e.description, e.category_id, true
+                 FROM ml_examples e WHERE e.ledger_id = $1
+             ) x
+             WHERE length(trim(description)) > 0
+             ORDER BY rank, at NULLS FIRST",
+        )
+        .bind(ledger)
+        .bind(MAX_TRANSACTIONS)
+        .fetch_all(&self.db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(money_in, description, category, correction)| Example {
+                description,
+                direction: if money_in {
+                    Direction::In
+                } else {
+                    Direction::Out
+                },
+                category: category.to_string(),
+                correction,
+            })
+            .collect())
+    }
+
+    async fn classifier(
+        self: &Arc<Self>,
+        ledger: Uuid,
+    ) -> Result<Arc<LedgerClassifier>, LedgerError> {
+        if let Some(trained) = self
+            .trained
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&ledger)
+        {
+            return Ok(Arc::clone(trained));
+        }
+        let examples = self.examples(ledger).await?;
+        let this = Arc::clone(self);
+        let classifier = tokio::task::spawn_blocking(move || {
+            let failure = Mutex::new(None);
+            let embed = |texts: &[&str]| {
+                this.embed(texts).unwrap_or_else(|e| {
+                    *failure
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
+                    vec![Vec::new(); texts.len()]
+                })
+            };
+            let classifier = LedgerClassifier::train(&examples, &embed, Settings::default());
+            match failure
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+            {
+                Some(e) => Err(e),
+                None => Ok(classifier),
+            }
+        })
+        .await
+        .map_err(|e| LedgerError::Embedding(e.to_string()))??;
+        let classifier = Arc::new(classifier);
+        self.trained
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(ledger, Arc::clone(&classifier));
+        Ok(classifier)
+    }
+
+    /// The top suggestions for each (description, amount), best first; categories as ids.
+    pub async fn categorize(
+        self: &Arc<Self>,
+        ledger: Uuid,
+        items: Vec<(String, f64)>,
+    ) -> Result<Vec<Vec<Prediction>>, LedgerError> {
+        let classifier = self.classifier(ledger).await?;
+        let this = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let failure = Mutex::new(None);
+            let embed = |texts: &[&str]| {
+                this.embed(texts).unwrap_or_else(|e| {
+                    *failure
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
+                    vec![Vec::new(); texts.len()]
+                })
+            };
+            let refs: Vec<(&str, Direction)> = items
+                .iter()
+                .map(|(d, amount)| (d.as_str(), Direction::of(*amount)))
+                .collect();
+            let predictions = classifier.predict(&refs, &embed);
+            match failure
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+            {
+                Some(e) => Err(e),
+                None => Ok(predictions),
+            }
+        })
+        .await
+        .map_err(|e| LedgerError::Embedding(e.to_string()))?
+    }
+
+    /// Records what the user said of a suggestion; the ledger's next prediction uses it.
+    pub async fn feedback(
+        &self,
+        ledger: Uuid,
+        description: &str,
+        amount: f64,
+        category: Uuid,
+        outcome: Outcome,
+        model_version: Option<&str>,
+    ) -> Result<(), LedgerError> {
+        let outcome = match outcome {
+            Outcome::Accepted => "accepted",
+            Outcome::Corrected => "corrected",
+        };
+        let written = sqlx::query(
+            "INSERT INTO ml_examples (ledger_id, money_in, description, category_id, model_version, outcome)
+             SELECT $1, $2, $3, c.id, $5, $6 FROM categories c WHERE c.id = $4 AND c.ledger_id = $1
+             ON CONFLICT (ledger_id, money_in, description) DO UPDATE
+                 SET category_id = EXCLUDED.category_id, model_version = EXCLUDED.model_version,
+                     outcome = EXCLUDED.outcome, updated_at = now()",
+        )
+        .bind(ledger)
+        .bind(Direction::of(amount) == Direction::In)
+        .bind(normalise(description))
+        .bind(category)
+        .bind(model_version)
+        .bind(outcome)
+        .execute(&self.db)
+        .await?;
+        if written.rows_affected() == 0 {
+            return Err(LedgerError::UnknownCategory);
+        }
+        self.trained
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&ledger);
+        Ok(())
+    }
+}

@@ -1,0 +1,215 @@
+//! The worker's HTTP API, for the API service (not for browsers):
+//! - `GET /v1/model`: the model version served;
+//! - `POST /v1/ledgers/{ledger_id}/categorize`: up to 1,000 descriptions with amounts, each
+//!   answered with up to three category ids and confidences;
+//! - `POST /v1/ledgers/{ledger_id}/feedback`: a suggestion accepted or corrected; the next
+//!   prediction for that ledger uses it.
+//!
+//! Errors use the platform's shape: `{"error": {"code", "message", "details"}}`.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::ledgers::{LedgerError, Ledgers, Outcome};
+
+pub const MAX_BATCH: usize = 1_000;
+pub const MAX_DESCRIPTION_CHARS: usize = 500;
+
+#[derive(Debug)]
+pub struct WorkerError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl WorkerError {
+    fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "validation_failed",
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for WorkerError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(
+                json!({ "error": { "code": self.code, "message": self.message, "details": null } }),
+            ),
+        )
+            .into_response()
+    }
+}
+
+impl From<LedgerError> for WorkerError {
+    fn from(error: LedgerError) -> Self {
+        match error {
+            LedgerError::UnknownLedger => Self {
+                status: StatusCode::NOT_FOUND,
+                code: "not_found",
+                message: "ledger not found".to_owned(),
+            },
+            LedgerError::UnknownCategory => {
+                Self::invalid("category_id: no such category in this ledger")
+            }
+            other => {
+                tracing::error!(error = %other, "request failed");
+                Self {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    code: "internal",
+                    message: "internal error; it has been logged".to_owned(),
+                }
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for WorkerError {
+    fn from(rejection: JsonRejection) -> Self {
+        Self {
+            status: rejection.status(),
+            code: "bad_request",
+            message: rejection.body_text(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub description: String,
+    pub amount: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategorizeRequest {
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Suggestion {
+    pub category_id: Uuid,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CategorizeResponse {
+    pub model_version: String,
+    /// One entry per item, in order: up to three suggestions, best first.
+    pub results: Vec<Vec<Suggestion>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackRequest {
+    pub description: String,
+    pub amount: f64,
+    pub category_id: Uuid,
+    pub outcome: Outcome,
+    pub model_version: Option<String>,
+}
+
+/// Pure: a description the model can take, or why not.
+pub fn check_description(field: &str, description: &str) -> Result<(), WorkerError> {
+    if description.trim().is_empty() {
+        return Err(WorkerError::invalid(format!("{field}: must not be empty")));
+    }
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(WorkerError::invalid(format!(
+            "{field}: must be at most {MAX_DESCRIPTION_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+pub fn router(ledgers: Arc<Ledgers>) -> Router {
+    Router::new()
+        .route("/v1/model", get(model))
+        .route("/v1/ledgers/{ledger_id}/categorize", post(categorize))
+        .route("/v1/ledgers/{ledger_id}/feedback", post(feedback))
+        .with_state(ledgers)
+}
+
+async fn model(State(ledgers): State<Arc<Ledgers>>) -> Json<serde_json::Value> {
+    let manifest = ledgers.embedder().manifest();
+    Json(json!({
+        "version": manifest.version,
+        "embedding_size": manifest.embedding_size,
+        "pooling": manifest.pooling,
+        "max_batch": MAX_BATCH,
+    }))
+}
+
+async fn categorize(
+    State(ledgers): State<Arc<Ledgers>>,
+    Path(ledger): Path<Uuid>,
+    body: Result<Json<CategorizeRequest>, JsonRejection>,
+) -> Result<Json<CategorizeResponse>, WorkerError> {
+    let Json(body) = body?;
+    if body.items.is_empty() || body.items.len() > MAX_BATCH {
+        return Err(WorkerError::invalid(format!(
+            "items: send 1 to {MAX_BATCH} items (got {})",
+            body.items.len()
+        )));
+    }
+    for (i, item) in body.items.iter().enumerate() {
+        check_description(&format!("items[{i}].description"), &item.description)?;
+    }
+    let items = body
+        .items
+        .into_iter()
+        .map(|i| (i.description, i.amount))
+        .collect();
+    let predictions = ledgers.categorize(ledger, items).await?;
+    let results = predictions
+        .into_iter()
+        .map(|ranked| {
+            ranked
+                .into_iter()
+                .filter_map(|p| {
+                    Some(Suggestion {
+                        category_id: p.category.parse().ok()?,
+                        confidence: p.confidence,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Json(CategorizeResponse {
+        model_version: ledgers.embedder().manifest().version.clone(),
+        results,
+    }))
+}
+
+async fn feedback(
+    State(ledgers): State<Arc<Ledgers>>,
+    Path(ledger): Path<Uuid>,
+    body: Result<Json<FeedbackRequest>, JsonRejection>,
+) -> Result<StatusCode, WorkerError> {
+    let Json(body) = body?;
+    check_description("description", &body.description)?;
+    ledgers
+        .feedback(
+            ledger,
+            &body.description,
+            body.amount,
+            body.category_id,
+            body.outcome,
+            body.model_version.as_deref(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
