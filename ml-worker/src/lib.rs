@@ -5,6 +5,7 @@ pub mod config;
 pub mod error;
 pub mod eval;
 pub mod ledgers;
+pub mod metrics;
 pub mod model;
 pub mod normalise;
 pub mod routes;

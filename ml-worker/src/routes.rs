@@ -20,6 +20,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::ledgers::{LedgerError, Ledgers, Outcome};
+use crate::metrics::MlMetrics;
+
+/// What every route reads.
+#[derive(Debug, Clone)]
+pub struct WorkerState {
+    pub ledgers: Arc<Ledgers>,
+    pub metrics: MlMetrics,
+}
 
 pub const MAX_BATCH: usize = 1_000;
 pub const MAX_DESCRIPTION_CHARS: usize = 500;
@@ -135,16 +143,16 @@ pub fn check_description(field: &str, description: &str) -> Result<(), WorkerErr
     Ok(())
 }
 
-pub fn router(ledgers: Arc<Ledgers>) -> Router {
+pub fn router(state: WorkerState) -> Router {
     Router::new()
         .route("/v1/model", get(model))
         .route("/v1/ledgers/{ledger_id}/categorize", post(categorize))
         .route("/v1/ledgers/{ledger_id}/feedback", post(feedback))
-        .with_state(ledgers)
+        .with_state(state)
 }
 
-async fn model(State(ledgers): State<Arc<Ledgers>>) -> Json<serde_json::Value> {
-    let manifest = ledgers.embedder().manifest();
+async fn model(State(state): State<WorkerState>) -> Json<serde_json::Value> {
+    let manifest = state.ledgers.embedder().manifest();
     Json(json!({
         "version": manifest.version,
         "embedding_size": manifest.embedding_size,
@@ -154,7 +162,7 @@ async fn model(State(ledgers): State<Arc<Ledgers>>) -> Json<serde_json::Value> {
 }
 
 async fn categorize(
-    State(ledgers): State<Arc<Ledgers>>,
+    State(WorkerState { ledgers, metrics }): State<WorkerState>,
     Path(ledger): Path<Uuid>,
     body: Result<Json<CategorizeRequest>, JsonRejection>,
 ) -> Result<Json<CategorizeResponse>, WorkerError> {
@@ -168,12 +176,28 @@ async fn categorize(
     for (i, item) in body.items.iter().enumerate() {
         check_description(&format!("items[{i}].description"), &item.description)?;
     }
+    let version = ledgers.embedder().manifest().version.clone();
+    let started = std::time::Instant::now();
+    #[allow(clippy::cast_precision_loss)] // at most 1,000
+    let size = body.items.len() as f64;
     let items = body
         .items
         .into_iter()
         .map(|i| (i.description, i.amount))
         .collect();
     let predictions = ledgers.categorize(ledger, items).await?;
+    metrics
+        .inference_seconds
+        .with_label_values(&[&version])
+        .observe(started.elapsed().as_secs_f64());
+    metrics
+        .batch_size
+        .with_label_values(&[&version])
+        .observe(size);
+    metrics
+        .predictions
+        .with_label_values(&[&version])
+        .inc_by(predictions.len() as u64);
     let results = predictions
         .into_iter()
         .map(|ranked| {
@@ -189,13 +213,13 @@ async fn categorize(
         })
         .collect();
     Ok(Json(CategorizeResponse {
-        model_version: ledgers.embedder().manifest().version.clone(),
+        model_version: version,
         results,
     }))
 }
 
 async fn feedback(
-    State(ledgers): State<Arc<Ledgers>>,
+    State(WorkerState { ledgers, metrics }): State<WorkerState>,
     Path(ledger): Path<Uuid>,
     body: Result<Json<FeedbackRequest>, JsonRejection>,
 ) -> Result<StatusCode, WorkerError> {
@@ -211,5 +235,14 @@ async fn feedback(
             body.model_version.as_deref(),
         )
         .await?;
+    let outcome = match body.outcome {
+        Outcome::Accepted => "accepted",
+        Outcome::Corrected => "corrected",
+    };
+    let version = body.model_version.as_deref().unwrap_or("unknown");
+    metrics
+        .feedback
+        .with_label_values(&[version, outcome])
+        .inc();
     Ok(StatusCode::NO_CONTENT)
 }

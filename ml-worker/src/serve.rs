@@ -14,6 +14,7 @@ use crate::config::{Config, EvalArgs};
 use crate::error::Error;
 use crate::eval;
 use crate::ledgers::Ledgers;
+use crate::metrics::MlMetrics;
 use crate::model::embedder::Embedder;
 use crate::routes;
 
@@ -37,10 +38,14 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         Duration::from_secs(3),
     ));
     let metrics = Arc::new(Metrics::new("ml"));
+    let state = routes::WorkerState {
+        ledgers,
+        metrics: MlMetrics::register(&metrics),
+    };
 
     server::run(
         listener,
-        routes::router(ledgers).layer(DefaultBodyLimit::max(4 * 1024 * 1024)),
+        routes::router(state).layer(DefaultBodyLimit::max(4 * 1024 * 1024)),
         readiness,
         metrics,
         Duration::from_secs(config.shutdown_grace_seconds),

@@ -20,12 +20,17 @@ fn models() -> PathBuf {
 struct Worker {
     base: String,
     http: reqwest::Client,
+    metrics: Arc<service_kit::metrics::Metrics>,
 }
 
 impl Worker {
     async fn start(pool: PgPool) -> Self {
         let embedder = Embedder::load(&models(), "minilm-l6-v2-int8", 2).expect("model");
-        let app = ml_worker::routes::router(Arc::new(Ledgers::new(pool, Arc::new(embedder))));
+        let metrics = Arc::new(service_kit::metrics::Metrics::new("ml"));
+        let app = ml_worker::routes::router(ml_worker::routes::WorkerState {
+            ledgers: Arc::new(Ledgers::new(pool, Arc::new(embedder))),
+            metrics: ml_worker::metrics::MlMetrics::register(&metrics),
+        });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -34,6 +39,7 @@ impl Worker {
         Self {
             base,
             http: reqwest::Client::new(),
+            metrics,
         }
     }
 
@@ -170,6 +176,16 @@ async fn a_correction_is_used_by_the_very_next_prediction(pool: PgPool) {
         "{body}"
     );
     assert_eq!(body["results"][0][0]["confidence"], json!(1.0));
+
+    // What the ModelExperiment analysis reads.
+    let exposition = worker.metrics.render();
+    for line in [
+        r#"financetracker_ml_predictions_total{model_version="minilm-l6-v2-int8"} 3"#,
+        r#"financetracker_ml_feedback_total{model_version="minilm-l6-v2-int8",outcome="corrected"} 1"#,
+        r#"financetracker_ml_batch_size_count{model_version="minilm-l6-v2-int8"} 2"#,
+    ] {
+        assert!(exposition.contains(line), "{line} in\n{exposition}");
+    }
 }
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
