@@ -59,7 +59,7 @@ start() {
 say "database: migrations and demo data"
 target/release/api seed-demo
 
-LISTEN_ADDR=127.0.0.1:$API_PORT start api target/release/api serve
+LISTEN_ADDR=127.0.0.1:$API_PORT ML_WORKER_URL=http://127.0.0.1:$ML_PORT start api target/release/api serve
 LISTEN_ADDR=127.0.0.1:$ML_PORT start ml-worker target/release/ml-worker
 
 wait_ready() {

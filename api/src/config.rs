@@ -46,6 +46,16 @@ pub struct Config {
     #[command(flatten)]
     pub auth: AuthArgs,
 
+    /// The ML worker's base URL (`http://127.0.0.1:8090`). Unset: transactions without a
+    /// category are queued for the worker instead of categorised on creation.
+    #[arg(long, env = "ML_WORKER_URL")]
+    pub ml_worker_url: Option<url::Url>,
+
+    /// How long creating a transaction waits for the ML worker, in milliseconds.
+    #[arg(long, env = "ML_TIMEOUT_MS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(10..=10_000))]
+    pub ml_timeout_ms: u64,
+
     #[command(flatten)]
     pub stores: StoreArgs,
 

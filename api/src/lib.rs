@@ -14,6 +14,7 @@ pub mod exchange_rates;
 pub mod goals;
 pub mod http;
 pub mod ledgers;
+pub mod ml;
 pub mod money;
 pub mod serve;
 pub mod transactions;

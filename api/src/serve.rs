@@ -66,6 +66,11 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         db: pool.clone(),
         limiter: RateLimiter::new(redis.clone()),
         ended_sessions: EndedSessions::new(redis.clone(), auth.access_ttl),
+        ml: crate::ml::MlClient::new(
+            config.ml_worker_url.as_ref().map(url::Url::to_string),
+            Duration::from_millis(config.ml_timeout_ms),
+            redis.clone(),
+        ),
         events: crate::events::Events::new(redis),
         auth: Arc::new(auth),
     };

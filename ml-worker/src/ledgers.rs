@@ -46,12 +46,7 @@ pub struct Ledgers {
     trained: Mutex<HashMap<Uuid, Arc<LedgerClassifier>>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Accepted,
-    Corrected,
-}
+pub use contracts::categorization::Outcome;
 
 impl Ledgers {
     pub fn new(db: PgPool, embedder: Arc<Embedder>) -> Self {
@@ -248,10 +243,7 @@ impl Ledgers {
         outcome: Outcome,
         model_version: Option<&str>,
     ) -> Result<(), LedgerError> {
-        let outcome = match outcome {
-            Outcome::Accepted => "accepted",
-            Outcome::Corrected => "corrected",
-        };
+        let outcome = outcome.as_str();
         let written = sqlx::query(
             "INSERT INTO ml_examples (ledger_id, money_in, description, category_id, model_version, outcome)
              SELECT $1, $2, $3, c.id, $5, $6 FROM categories c WHERE c.id = $4 AND c.ledger_id = $1

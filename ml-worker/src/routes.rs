@@ -15,11 +15,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+pub use contracts::categorization::{
+    CategorizeRequest, CategorizeResponse, FeedbackRequest, MAX_BATCH, MAX_DESCRIPTION_CHARS,
+    Outcome, Suggestion,
+};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::ledgers::{LedgerError, Ledgers, Outcome};
+use crate::ledgers::{LedgerError, Ledgers};
 use crate::metrics::MlMetrics;
 
 /// What every route reads.
@@ -28,9 +31,6 @@ pub struct WorkerState {
     pub ledgers: Arc<Ledgers>,
     pub metrics: MlMetrics,
 }
-
-pub const MAX_BATCH: usize = 1_000;
-pub const MAX_DESCRIPTION_CHARS: usize = 500;
 
 #[derive(Debug)]
 pub struct WorkerError {
@@ -92,42 +92,6 @@ impl From<JsonRejection> for WorkerError {
             message: rejection.body_text(),
         }
     }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Item {
-    pub description: String,
-    pub amount: f64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CategorizeRequest {
-    pub items: Vec<Item>,
-}
-
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
-pub struct Suggestion {
-    pub category_id: Uuid,
-    pub confidence: f32,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct CategorizeResponse {
-    pub model_version: String,
-    /// One entry per item, in order: up to three suggestions, best first.
-    pub results: Vec<Vec<Suggestion>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FeedbackRequest {
-    pub description: String,
-    pub amount: f64,
-    pub category_id: Uuid,
-    pub outcome: Outcome,
-    pub model_version: Option<String>,
 }
 
 /// Pure: a description the model can take, or why not.

@@ -24,6 +24,7 @@ use crate::auth::ended_sessions::EndedSessions;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::AccessKeys;
 use crate::events::Events;
+use crate::ml::MlClient;
 
 #[derive(Debug)]
 pub struct AuthSettings {
@@ -45,6 +46,7 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub ended_sessions: EndedSessions,
     pub events: Events,
+    pub ml: MlClient,
     pub auth: Arc<AuthSettings>,
 }
 

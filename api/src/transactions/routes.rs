@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::input::{SplitInput, check_splits, check_texts, clean_tags, double_option};
 use super::list::{self, ListQuery};
-use super::{Status, TransactionView};
+use super::{CategorySource, Status, TransactionView};
 use crate::auth::caller::Caller;
 use crate::budgets::alerts::check_later;
 use crate::dates::{first_of_month, parse_date};
@@ -21,7 +21,9 @@ use crate::http::extract::{Json, Path, Query};
 use crate::http::idempotency::{self, Claim};
 use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
+use crate::ml;
 use crate::money::parse_amount;
+use contracts::categorization::{FeedbackRequest, Suggestion};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -180,11 +182,18 @@ async fn create(
         unreachable!("validation passed, so both parsed");
     };
 
+    let wants_category = body.category_id.is_none() && splits.is_empty();
+    let (decision, columns) = if wants_category {
+        categorize_new(&state, &mut tx, ledger_id, &body, amount).await?
+    } else {
+        (None, CategoryColumns::from_caller(body.category_id))
+    };
     let id = sqlx::query_scalar!(
         r#"INSERT INTO transactions (ledger_id, account_id, booked_on, amount, payee, description,
-                                     notes, status, category_id, category_source, import_id, tags)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-                   CASE WHEN $9::uuid IS NULL THEN NULL ELSE 'user'::category_source END, $10, $11)
+                                     notes, status, category_id, category_source, import_id, tags,
+                                     ml_model_version, ml_confidence, ml_suggestions)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                   CASE WHEN $10 = 'ml'::category_source THEN $13 END, $14, $15)
            RETURNING id"#,
         ledger_id,
         body.account_id,
@@ -194,9 +203,13 @@ async fn create(
         body.description.trim(),
         body.notes.trim(),
         body.status.unwrap_or(Status::Cleared) as Status,
-        body.category_id,
+        columns.category_id,
+        columns.source as Option<CategorySource>,
         body.import_id,
         &tags,
+        columns.model_version.as_deref(),
+        columns.confidence,
+        columns.suggestions,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -209,7 +222,169 @@ async fn create(
     }
     tx.commit().await?;
     check_later(&state, ledger_id, vec![first_of_month(date)]);
+    if wants_category {
+        announce_categorization(&state, ledger_id, id, decision.as_ref(), &columns).await;
+    }
     Ok((StatusCode::CREATED, Json(answer)))
+}
+
+/// A new transaction's category columns: the caller's category, or the ML worker's.
+struct CategoryColumns {
+    category_id: Option<Uuid>,
+    source: Option<CategorySource>,
+    model_version: Option<String>,
+    confidence: Option<f32>,
+    suggestions: Option<Value>,
+}
+
+impl CategoryColumns {
+    fn from_caller(category_id: Option<Uuid>) -> Self {
+        Self {
+            category_id,
+            source: category_id.map(|_| CategorySource::User),
+            model_version: None,
+            confidence: None,
+            suggestions: None,
+        }
+    }
+}
+
+/// Asks the ML worker (within its short timeout) what a new transaction without a category
+/// should get; `None` as the decision when it could not answer.
+async fn categorize_new(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    ledger_id: Uuid,
+    body: &CreateTransaction,
+    amount: rust_decimal::Decimal,
+) -> Result<(Option<ml::Decision>, CategoryColumns), ApiError> {
+    let threshold = sqlx::query_scalar!(
+        "SELECT ml_auto_apply_threshold FROM ledgers WHERE id = $1",
+        ledger_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let text = ml::text_of(&body.payee, &body.description);
+    // Only the sign matters to the model.
+    let signed = f64::try_from(amount).unwrap_or(0.0);
+    let decision = match state.ml.categorize(ledger_id, &text, signed).await {
+        Ok(answer) => ml::decide(answer, threshold),
+        Err(e) => {
+            tracing::info!(error = %e, "categorisation deferred: the transaction is queued");
+            return Ok((None, CategoryColumns::from_caller(None)));
+        }
+    };
+    let columns = match &decision {
+        ml::Decision::Apply {
+            category_id,
+            confidence,
+            model_version,
+        } => CategoryColumns {
+            category_id: Some(*category_id),
+            source: Some(CategorySource::Ml),
+            model_version: Some(model_version.clone()),
+            confidence: Some(*confidence),
+            suggestions: None,
+        },
+        ml::Decision::Suggest {
+            suggestions,
+            model_version,
+        } => CategoryColumns {
+            model_version: Some(model_version.clone()),
+            suggestions: Some(serde_json::to_value(suggestions).map_err(ApiError::internal)?),
+            ..CategoryColumns::from_caller(None)
+        },
+        ml::Decision::Nothing => CategoryColumns::from_caller(None),
+    };
+    Ok((Some(decision), columns))
+}
+
+/// After commit: queue what the worker could not categorise, announce what it did.
+async fn announce_categorization(
+    state: &AppState,
+    ledger_id: Uuid,
+    id: Uuid,
+    decision: Option<&ml::Decision>,
+    columns: &CategoryColumns,
+) {
+    match decision {
+        None => state.ml.queue(ledger_id, id).await,
+        Some(ml::Decision::Nothing) => {}
+        Some(_) => {
+            let payload = serde_json::json!({
+                "transaction_id": id,
+                "category_id": columns.category_id,
+                "model_version": columns.model_version,
+                "confidence": columns.confidence,
+                "suggestions": columns.suggestions,
+            });
+            state
+                .events
+                .publish(ledger_id, "categorization.completed", &payload)
+                .await;
+        }
+    }
+}
+
+/// After an edit that set the category: tell the worker if it changed the model's choice.
+#[allow(clippy::too_many_arguments)]
+fn send_feedback(
+    state: &AppState,
+    ledger_id: Uuid,
+    before: (Option<Uuid>, Option<&str>, Option<&str>, Option<Value>),
+    text: String,
+    amount: rust_decimal::Decimal,
+    after: Option<Uuid>,
+) {
+    let (category, source, model_version, suggestions) = before;
+    let suggested: Vec<Suggestion> = suggestions
+        .and_then(|s| serde_json::from_value(s).ok())
+        .unwrap_or_default();
+    if let Some((category_id, outcome, model_version)) =
+        ml::feedback_for(category, source, model_version, &suggested, after)
+    {
+        state.ml.feedback(
+            ledger_id,
+            FeedbackRequest {
+                description: text,
+                amount: f64::try_from(amount).unwrap_or(0.0),
+                category_id,
+                outcome,
+                model_version,
+            },
+        );
+    }
+}
+
+/// Pure: a transfer leg's edit may change its date, texts, status and tags, nothing that
+/// would break the pair.
+fn check_transfer_edit(body: &UpdateTransaction) -> Result<(), ApiError> {
+    if body.account_id.is_some()
+        || body.amount.is_some()
+        || body.category_id.is_some()
+        || body.splits.is_some()
+    {
+        return Err(ApiError::Conflict(
+            "a transfer's accounts, amounts and category change only as a whole: delete it and record it again".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A transaction's parts replaced by `splits` (none: no longer split).
+async fn replace_splits(
+    tx: &mut sqlx::PgConnection,
+    ledger_id: Uuid,
+    transaction_id: Uuid,
+    splits: Option<&[super::input::Split]>,
+) -> Result<(), ApiError> {
+    sqlx::query!(
+        "DELETE FROM transaction_splits WHERE transaction_id = $1",
+        transaction_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    insert_splits(tx, ledger_id, transaction_id, splits.unwrap_or_default()).await
 }
 
 async fn insert_splits(
@@ -277,8 +452,10 @@ async fn update(
     let mut tx = state.db.begin().await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     let current = sqlx::query!(
-        "SELECT account_id, amount, transfer_id, booked_on FROM transactions
-         WHERE ledger_id = $1 AND id = $2 FOR UPDATE",
+        r#"SELECT account_id, amount, transfer_id, booked_on, category_id,
+                  category_source::text AS category_source, ml_model_version, ml_suggestions,
+                  payee, description
+           FROM transactions WHERE ledger_id = $1 AND id = $2 FOR UPDATE"#,
         ledger_id,
         id,
     )
@@ -286,15 +463,8 @@ async fn update(
     .await?
     .ok_or(ApiError::NotFound("transaction"))?;
 
-    if current.transfer_id.is_some()
-        && (body.account_id.is_some()
-            || body.amount.is_some()
-            || body.category_id.is_some()
-            || body.splits.is_some())
-    {
-        return Err(ApiError::Conflict(
-            "a transfer's accounts, amounts and category change only as a whole: delete it and record it again".into(),
-        ));
+    if current.transfer_id.is_some() {
+        check_transfer_edit(&body)?;
     }
     let account_id = body.account_id.unwrap_or(current.account_id);
     let minor_units = account_minor_units(&mut tx, ledger_id, account_id, "account_id").await?;
@@ -322,6 +492,7 @@ async fn update(
                    ELSE category_source END,
                ml_model_version = CASE WHEN $10 THEN NULL ELSE ml_model_version END,
                ml_confidence = CASE WHEN $10 THEN NULL ELSE ml_confidence END,
+               ml_suggestions = CASE WHEN $10 THEN NULL ELSE ml_suggestions END,
                tags = COALESCE($12, tags),
                updated_at = now()
            WHERE ledger_id = $1 AND id = $2"#,
@@ -352,15 +523,7 @@ async fn update(
         .await?;
     }
     if body.splits.is_some() || matches!(body.category_id, Some(Some(_))) {
-        sqlx::query!(
-            "DELETE FROM transaction_splits WHERE transaction_id = $1",
-            id
-        )
-        .execute(&mut *tx)
-        .await?;
-        if let Some(splits) = &new_splits {
-            insert_splits(&mut tx, ledger_id, id, splits).await?;
-        }
+        replace_splits(&mut tx, ledger_id, id, new_splits.as_deref()).await?;
     }
     let view = list::fetch_one(&mut tx, ledger_id, id).await?;
     tx.commit().await?;
@@ -369,6 +532,16 @@ async fn update(
         ledger_id,
         vec![first_of_month(current.booked_on), first_of_month(view.date)],
     );
+    let before = (
+        current.category_id,
+        current.category_source.as_deref(),
+        current.ml_model_version.as_deref(),
+        current.ml_suggestions,
+    );
+    let text = ml::text_of(&current.payee, &current.description);
+    if set_category {
+        send_feedback(&state, ledger_id, before, text, amount, category);
+    }
     Ok(Json(view))
 }
 

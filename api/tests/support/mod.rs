@@ -43,11 +43,34 @@ impl TestApi {
 
     /// An API whose Redis is at `redis_url` (an address nothing listens on, for example).
     pub async fn start_with(pool: PgPool, max_body_bytes: usize, redis_url: &str) -> Self {
+        Self::start_full(pool, max_body_bytes, redis_url, None).await
+    }
+
+    /// An API that asks the ML worker at `ml_worker_url` to categorise.
+    pub async fn start_with_ml(pool: PgPool, ml_worker_url: &str) -> Self {
+        let redis_url =
+            std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        Self::start_full(
+            pool,
+            1024 * 1024,
+            &redis_url,
+            Some(ml_worker_url.to_owned()),
+        )
+        .await
+    }
+
+    async fn start_full(
+        pool: PgPool,
+        max_body_bytes: usize,
+        redis_url: &str,
+        ml_worker_url: Option<String>,
+    ) -> Self {
         let redis = LazyRedis::new(redis::Client::open(redis_url).expect("REDIS_URL"));
         let state = AppState {
             db: pool.clone(),
             limiter: RateLimiter::new(redis.clone()),
             ended_sessions: EndedSessions::new(redis.clone(), Duration::from_mins(15)),
+            ml: api::ml::MlClient::new(ml_worker_url, Duration::from_secs(2), redis.clone()),
             events: api::events::Events::new(redis),
             auth: Arc::new(AuthSettings {
                 keys: AccessKeys::new(b"integration-test-signing-key-0123456789"),

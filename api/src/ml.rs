@@ -1,0 +1,265 @@
+//! Categorisation by the ML worker. A transaction created without a category is sent to the
+//! worker with a short timeout: a suggestion at or above the ledger's threshold is applied
+//! (source `ml`, with the model version and confidence), weaker ones are kept on the
+//! transaction for one-click acceptance. If the worker is not configured, slow or down, the
+//! transaction is stored uncategorised and its id queued on a Redis stream for the worker to
+//! pick up later; creating a transaction never fails or waits long because of the worker.
+//! Changing a category the model chose, or picking one of its suggestions, is sent back to
+//! the worker as feedback.
+
+use std::time::Duration;
+
+use contracts::categorization::{
+    CategorizeRequest, CategorizeResponse, FeedbackRequest, Item, Outcome, Suggestion,
+};
+use service_kit::stores::LazyRedis;
+use uuid::Uuid;
+
+/// The Redis stream of transactions waiting for categorisation.
+pub const QUEUE: &str = "ft:ml:queue";
+
+/// What to do with the worker's suggestions for one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    Apply {
+        category_id: Uuid,
+        confidence: f32,
+        model_version: String,
+    },
+    Suggest {
+        suggestions: Vec<Suggestion>,
+        model_version: String,
+    },
+    Nothing,
+}
+
+/// Pure: apply the best suggestion when it reaches `threshold`, else keep them all.
+pub fn decide(answer: CategorizeResponse, threshold: f32) -> Decision {
+    let Some(suggestions) = answer.results.into_iter().next().filter(|s| !s.is_empty()) else {
+        return Decision::Nothing;
+    };
+    let best = &suggestions[0];
+    if best.confidence >= threshold {
+        Decision::Apply {
+            category_id: best.category_id,
+            confidence: best.confidence,
+            model_version: answer.model_version,
+        }
+    } else {
+        Decision::Suggest {
+            suggestions,
+            model_version: answer.model_version,
+        }
+    }
+}
+
+/// The text the model reads for a transaction: payee and description together.
+pub fn text_of(payee: &str, description: &str) -> String {
+    format!("{} {}", payee.trim(), description.trim())
+        .trim()
+        .to_owned()
+}
+
+#[derive(Debug, Clone)]
+pub struct MlClient {
+    http: reqwest::Client,
+    base: Option<String>,
+    redis: LazyRedis,
+}
+
+impl MlClient {
+    /// `base` is the worker's URL (`None`: no worker; everything is queued).
+    pub fn new(base: Option<String>, timeout: Duration, redis: LazyRedis) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .build()
+            .expect("a client with timeouts builds");
+        Self {
+            http,
+            base: base.map(|b| b.trim_end_matches('/').to_owned()),
+            redis,
+        }
+    }
+
+    /// The worker's suggestions for one description, or an error to log (never fatal).
+    pub async fn categorize(
+        &self,
+        ledger: Uuid,
+        description: &str,
+        amount: f64,
+    ) -> Result<CategorizeResponse, String> {
+        let base = self.base.as_deref().ok_or("no ML worker configured")?;
+        let request = CategorizeRequest {
+            items: vec![Item {
+                description: description.to_owned(),
+                amount,
+            }],
+        };
+        let response = self
+            .http
+            .post(format!("{base}/v1/ledgers/{ledger}/categorize"))
+            .json(&request)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("the ML worker answered {}", response.status()));
+        }
+        response.json().await.map_err(|e| e.to_string())
+    }
+
+    /// Queues a transaction for categorisation later.
+    pub async fn queue(&self, ledger: Uuid, transaction: Uuid) {
+        let mut command = redis::cmd("XADD");
+        command
+            .arg(QUEUE)
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(1_000_000)
+            .arg("*")
+            .arg("ledger_id")
+            .arg(ledger.to_string())
+            .arg("transaction_id")
+            .arg(transaction.to_string());
+        if let Err(e) = self.redis.query::<String>(&command).await {
+            tracing::warn!(error = %e, %transaction, "cannot queue a transaction for categorisation");
+        }
+    }
+
+    /// Sends feedback in the background; a failure is logged, never shown to the user.
+    pub fn feedback(&self, ledger: Uuid, feedback: FeedbackRequest) {
+        let Some(base) = self.base.clone() else {
+            return;
+        };
+        let http = self.http.clone();
+        tokio::spawn(async move {
+            let sent = http
+                .post(format!("{base}/v1/ledgers/{ledger}/feedback"))
+                .json(&feedback)
+                .send()
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.error_for_status().map(drop).map_err(|e| e.to_string()));
+            if let Err(e) = sent {
+                tracing::warn!(error = %e, "cannot send categorisation feedback to the ML worker");
+            }
+        });
+    }
+}
+
+/// Pure: the feedback to send when a transaction's category changes from `before` to
+/// `after`, given how `before` was set and what the model suggested.
+pub fn feedback_for(
+    before: Option<Uuid>,
+    before_source: Option<&str>,
+    model_version: Option<&str>,
+    suggestions: &[Suggestion],
+    after: Option<Uuid>,
+) -> Option<(Uuid, Outcome, Option<String>)> {
+    let after = after?;
+    if before == Some(after) {
+        return None;
+    }
+    if before_source == Some("ml") {
+        return Some((after, Outcome::Corrected, model_version.map(str::to_owned)));
+    }
+    if before.is_none() && !suggestions.is_empty() {
+        let outcome = if suggestions[0].category_id == after {
+            Outcome::Accepted
+        } else {
+            Outcome::Corrected
+        };
+        return Some((after, outcome, model_version.map(str::to_owned)));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(confidences: &[f32]) -> (CategorizeResponse, Vec<Uuid>) {
+        let ids: Vec<Uuid> = confidences.iter().map(|_| Uuid::new_v4()).collect();
+        let results = vec![
+            ids.iter()
+                .zip(confidences)
+                .map(|(id, c)| Suggestion {
+                    category_id: *id,
+                    confidence: *c,
+                })
+                .collect(),
+        ];
+        (
+            CategorizeResponse {
+                model_version: "m1".to_owned(),
+                results,
+            },
+            ids,
+        )
+    }
+
+    #[test]
+    fn a_sure_suggestion_is_applied_and_an_unsure_one_kept() {
+        let (sure, ids) = answer(&[0.7, 0.2]);
+        assert_eq!(
+            decide(sure, 0.7),
+            Decision::Apply {
+                category_id: ids[0],
+                confidence: 0.7,
+                model_version: "m1".to_owned()
+            }
+        );
+        let (unsure, _) = answer(&[0.69, 0.2]);
+        assert!(
+            matches!(decide(unsure, 0.7), Decision::Suggest { suggestions, .. } if suggestions.len() == 2)
+        );
+        let (none, _) = answer(&[]);
+        assert_eq!(decide(none, 0.7), Decision::Nothing);
+    }
+
+    #[test]
+    fn feedback_follows_what_the_user_did_with_the_models_choice() {
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let suggested = [Suggestion {
+            category_id: a,
+            confidence: 0.4,
+        }];
+        let version = Some("m1");
+        assert_eq!(
+            feedback_for(Some(a), Some("ml"), version, &[], Some(b)),
+            Some((b, Outcome::Corrected, Some("m1".to_owned()))),
+            "changing an applied category corrects it"
+        );
+        assert_eq!(
+            feedback_for(None, None, version, &suggested, Some(a)),
+            Some((a, Outcome::Accepted, Some("m1".to_owned()))),
+            "picking the top suggestion accepts it"
+        );
+        assert_eq!(
+            feedback_for(None, None, version, &suggested, Some(b)).map(|f| f.1),
+            Some(Outcome::Corrected)
+        );
+        assert_eq!(
+            feedback_for(Some(a), Some("user"), None, &[], Some(b)),
+            None,
+            "not the model's"
+        );
+        assert_eq!(
+            feedback_for(Some(a), Some("ml"), version, &[], Some(a)),
+            None,
+            "unchanged"
+        );
+        assert_eq!(
+            feedback_for(Some(a), Some("ml"), version, &[], None),
+            None,
+            "cleared"
+        );
+    }
+
+    #[test]
+    fn the_model_reads_payee_and_description() {
+        assert_eq!(text_of(" Engen ", "fuel 07 Oct"), "Engen fuel 07 Oct");
+        assert_eq!(text_of("", "  SQ *BLUE"), "SQ *BLUE");
+    }
+}

@@ -1,0 +1,232 @@
+//! Transactions categorised by the real ML worker (its router in this process, the real
+//! model, the same Postgres): applied when sure, kept as suggestions when not, queued when
+//! the worker is down, and feedback when the user changes the model's choice.
+
+mod support;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use support::{Client, TestApi};
+use uuid::Uuid;
+
+fn models() -> PathBuf {
+    std::env::var_os("MODEL_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models"),
+        PathBuf::from,
+    )
+}
+
+/// The ML worker's HTTP API on `pool`, at the returned base URL.
+async fn worker(pool: PgPool) -> String {
+    let embedder = ml_worker::model::embedder::Embedder::load(&models(), "minilm-l6-v2-int8", 2)
+        .expect("model (run `make model`)");
+    let metrics = service_kit::metrics::Metrics::new("ml");
+    let app = ml_worker::routes::router(ml_worker::routes::WorkerState {
+        ledgers: Arc::new(ml_worker::ledgers::Ledgers::new(pool, Arc::new(embedder))),
+        metrics: ml_worker::metrics::MlMetrics::register(&metrics),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    base
+}
+
+async fn account(client: &Client, ledger: Uuid) -> Value {
+    let (status, body) = client
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/accounts"),
+            json!({ "name": "Checking", "kind": "checking", "currency": "EUR" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].clone()
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn a_known_merchant_is_applied_and_an_unknown_one_suggested(pool: PgPool) {
+    let api = TestApi::start_with_ml(pool.clone(), &worker(pool).await).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let account = account(&alice, ledger).await;
+    let transport = api.category(ledger, "Fuel").await;
+    let txns = format!("/api/v1/ledgers/{ledger}/transactions");
+
+    // The user files one fuel station line herself...
+    let (status, body) = alice
+        .post(
+            &txns,
+            json!({ "account_id": account, "date": "2026-10-07", "amount": "-300.00",
+                             "payee": "ENGEN MITCHELL PARK", "category_id": transport }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    // ...and the next line from the same station is categorised on creation.
+    let (status, body) = alice
+        .post(
+            &txns,
+            json!({ "account_id": account, "date": "2026-11-12", "amount": "-280.50",
+                             "payee": "Engen Mitchell Park * 12 Nov" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["category_id"], json!(transport), "{body}");
+    assert_eq!(body["category_source"], "ml");
+    assert_eq!(body["ml_model_version"], "minilm-l6-v2-int8");
+    assert_eq!(body["ml_confidence"], json!(1.0));
+
+    // A merchant never seen: the model's guesses are kept, not applied, unless sure.
+    let (status, body) = alice
+        .post(
+            &txns,
+            json!({ "account_id": account, "date": "2026-11-13", "amount": "-12.00",
+                             "payee": "Zyxwv Qrstu 7781" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id: Uuid = body["id"].as_str().expect("id").parse().expect("uuid");
+    let (applied, suggestions): (Option<Uuid>, Option<Value>) =
+        sqlx::query_as("SELECT category_id, ml_suggestions FROM transactions WHERE id = $1")
+            .bind(id)
+            .fetch_one(&api.pool)
+            .await
+            .expect("row");
+    if applied.is_some() {
+        assert_eq!(body["category_source"], "ml");
+    } else {
+        let suggestions = suggestions.expect("suggestions kept for one click");
+        let list = suggestions.as_array().expect("a list");
+        assert!(!list.is_empty() && list.len() <= 3, "{suggestions}");
+        assert!(list[0]["confidence"].as_f64().expect("confidence") < 0.7);
+    }
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn correcting_the_model_teaches_the_worker(pool: PgPool) {
+    let api = TestApi::start_with_ml(pool.clone(), &worker(pool).await).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let account = account(&alice, ledger).await;
+    let fuel = api.category(ledger, "Fuel").await;
+    let restaurants = api.category(ledger, "Restaurants & cafes").await;
+    let txns = format!("/api/v1/ledgers/{ledger}/transactions");
+    alice
+        .post(
+            &txns,
+            json!({ "account_id": account, "date": "2026-10-07", "amount": "-30.00",
+                             "payee": "Engen Food Court", "category_id": fuel }),
+        )
+        .await;
+    let (_, body) = alice
+        .post(
+            &txns,
+            json!({ "account_id": account, "date": "2026-10-08", "amount": "-25.00",
+                             "payee": "ENGEN FOOD COURT" }),
+        )
+        .await;
+    assert_eq!(body["category_source"], "ml", "{body}");
+    let id = body["id"].as_str().expect("id").to_owned();
+
+    // The user says: that was a meal, not fuel.
+    let (status, body) = alice
+        .send(
+            Method::PATCH,
+            &format!("{txns}/{id}"),
+            Some(json!({ "category_id": restaurants })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["category_source"], "user");
+
+    // The worker hears it (feedback is sent in the background) and the next line follows.
+    let mut learned = false;
+    for _ in 0..50 {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT category_id::text, outcome FROM ml_examples WHERE ledger_id = $1",
+        )
+        .bind(ledger)
+        .fetch_optional(&api.pool)
+        .await
+        .expect("query");
+        if let Some((category, outcome)) = row {
+            assert_eq!(
+                (category.as_str(), outcome.as_str()),
+                (restaurants.as_str(), "corrected")
+            );
+            learned = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(learned, "the correction reached the worker");
+    let (_, body) = alice
+        .post(
+            &txns,
+            json!({ "account_id": account, "date": "2026-10-09", "amount": "-22.00",
+                             "payee": "Engen Food Court" }),
+        )
+        .await;
+    assert_eq!(body["category_id"], json!(restaurants), "{body}");
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn with_the_worker_down_a_transaction_is_stored_and_queued(pool: PgPool) {
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    let api = TestApi::start_with_ml(pool, &url).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let account = account(&alice, ledger).await;
+    let started = std::time::Instant::now();
+    let (status, body) = alice
+        .post(&format!("/api/v1/ledgers/{ledger}/transactions"),
+              json!({ "account_id": account, "date": "2026-11-12", "amount": "-9.99", "payee": "Netflix" }))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "never waits long"
+    );
+    assert!(body["category_id"].is_null());
+    let id = body["id"].as_str().expect("id").to_owned();
+
+    // Queued for the worker, on the Redis stream it consumes.
+    let client = redis::Client::open(
+        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
+    )
+    .expect("redis url");
+    let mut redis = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis");
+    // Newest first: [id, [field, value, ...]] per entry.
+    let entries: Vec<(String, Vec<String>)> = redis::cmd("XREVRANGE")
+        .arg(api::ml::QUEUE)
+        .arg("+")
+        .arg("-")
+        .arg("COUNT")
+        .arg(1000)
+        .query_async(&mut redis)
+        .await
+        .expect("xrevrange");
+    let entries: Vec<(String, Vec<(String, String)>)> = entries
+        .into_iter()
+        .map(|(entry, flat)| {
+            let pairs = flat
+                .chunks(2)
+                .map(|p| (p[0].clone(), p[1].clone()))
+                .collect();
+            (entry, pairs)
+        })
+        .collect();
+    assert!(
+        entries.iter().any(|(_, fields)| fields
+            .contains(&("transaction_id".to_owned(), id.clone()))
+            && fields.contains(&("ledger_id".to_owned(), ledger.to_string()))),
+        "transaction {id} queued"
+    );
+}

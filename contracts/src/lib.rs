@@ -1,0 +1,3 @@
+//! Wire contracts between FinanceTracker's services, defined once and used by both sides.
+
+pub mod categorization;
