@@ -15,42 +15,12 @@ use contracts::categorization::{
 use service_kit::stores::LazyRedis;
 use uuid::Uuid;
 
-/// The Redis stream of transactions waiting for categorisation.
-pub const QUEUE: &str = "ft:ml:queue";
+pub use contracts::categorization::{Decision, QUEUE_STREAM as QUEUE};
 
-/// What to do with the worker's suggestions for one transaction.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Decision {
-    Apply {
-        category_id: Uuid,
-        confidence: f32,
-        model_version: String,
-    },
-    Suggest {
-        suggestions: Vec<Suggestion>,
-        model_version: String,
-    },
-    Nothing,
-}
-
-/// Pure: apply the best suggestion when it reaches `threshold`, else keep them all.
+/// Pure: the decision for the first (only) item of the worker's answer.
 pub fn decide(answer: CategorizeResponse, threshold: f32) -> Decision {
-    let Some(suggestions) = answer.results.into_iter().next().filter(|s| !s.is_empty()) else {
-        return Decision::Nothing;
-    };
-    let best = &suggestions[0];
-    if best.confidence >= threshold {
-        Decision::Apply {
-            category_id: best.category_id,
-            confidence: best.confidence,
-            model_version: answer.model_version,
-        }
-    } else {
-        Decision::Suggest {
-            suggestions,
-            model_version: answer.model_version,
-        }
-    }
+    let suggestions = answer.results.into_iter().next().unwrap_or_default();
+    contracts::categorization::decide(&answer.model_version, suggestions, threshold)
 }
 
 /// The text the model reads for a transaction: payee and description together.

@@ -4,6 +4,10 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The Redis stream of transactions waiting for categorisation: the API adds
+/// `{ledger_id, transaction_id}` entries, the workers consume them in one group.
+pub const QUEUE_STREAM: &str = "ft:ml:queue";
+
 /// Descriptions per categorisation request, at most.
 pub const MAX_BATCH: usize = 1_000;
 /// Characters per description, at most.
@@ -62,4 +66,71 @@ pub struct FeedbackRequest {
     pub outcome: Outcome,
     /// The model version that made the suggestion.
     pub model_version: Option<String>,
+}
+
+/// What to do with the model's suggestions for one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    Apply {
+        category_id: Uuid,
+        confidence: f32,
+        model_version: String,
+    },
+    Suggest {
+        suggestions: Vec<Suggestion>,
+        model_version: String,
+    },
+    Nothing,
+}
+
+/// Pure: apply the best suggestion when it reaches the ledger's `threshold`, else keep them
+/// all for one-click acceptance. The one rule both the API and the queue consumer follow.
+pub fn decide(model_version: &str, suggestions: Vec<Suggestion>, threshold: f32) -> Decision {
+    match suggestions.first() {
+        None => Decision::Nothing,
+        Some(best) if best.confidence >= threshold => Decision::Apply {
+            category_id: best.category_id,
+            confidence: best.confidence,
+            model_version: model_version.to_owned(),
+        },
+        Some(_) => Decision::Suggest {
+            suggestions,
+            model_version: model_version.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sure_suggestion_is_applied_and_an_unsure_one_kept() {
+        let ids = [Uuid::new_v4(), Uuid::new_v4()];
+        let list = |top: f32| {
+            vec![
+                Suggestion {
+                    category_id: ids[0],
+                    confidence: top,
+                },
+                Suggestion {
+                    category_id: ids[1],
+                    confidence: 0.1,
+                },
+            ]
+        };
+        assert_eq!(
+            decide("m1", list(0.7), 0.7),
+            Decision::Apply {
+                category_id: ids[0],
+                confidence: 0.7,
+                model_version: "m1".to_owned()
+            }
+        );
+        assert!(matches!(
+            decide("m1", list(0.69), 0.7),
+            Decision::Suggest { suggestions, .. } if suggestions.len() == 2
+        ));
+        assert_eq!(decide("m1", Vec::new(), 0.7), Decision::Nothing);
+    }
 }

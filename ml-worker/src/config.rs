@@ -89,6 +89,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=64))]
     pub model_threads: u64,
 
+    /// Seconds a queued job may sit with a worker that took it before another worker
+    /// claims it (the first one presumably crashed).
+    #[arg(long, env = "QUEUE_MIN_IDLE_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub queue_min_idle_seconds: u64,
+
     #[command(flatten)]
     pub stores: StoreArgs,
 

@@ -8,5 +8,6 @@ pub mod ledgers;
 pub mod metrics;
 pub mod model;
 pub mod normalise;
+pub mod queue;
 pub mod routes;
 pub mod serve;

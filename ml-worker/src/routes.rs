@@ -94,6 +94,19 @@ impl From<JsonRejection> for WorkerError {
     }
 }
 
+/// Pure: the wire form of a ranked prediction (the classifier's labels are category ids).
+pub fn suggestions(ranked: Vec<crate::classifier::Prediction>) -> Vec<Suggestion> {
+    ranked
+        .into_iter()
+        .filter_map(|p| {
+            Some(Suggestion {
+                category_id: p.category.parse().ok()?,
+                confidence: p.confidence,
+            })
+        })
+        .collect()
+}
+
 /// Pure: a description the model can take, or why not.
 pub fn check_description(field: &str, description: &str) -> Result<(), WorkerError> {
     if description.trim().is_empty() {
@@ -162,20 +175,7 @@ async fn categorize(
         .predictions
         .with_label_values(&[&version])
         .inc_by(predictions.len() as u64);
-    let results = predictions
-        .into_iter()
-        .map(|ranked| {
-            ranked
-                .into_iter()
-                .filter_map(|p| {
-                    Some(Suggestion {
-                        category_id: p.category.parse().ok()?,
-                        confidence: p.confidence,
-                    })
-                })
-                .collect()
-        })
-        .collect();
+    let results = predictions.into_iter().map(suggestions).collect();
     Ok(Json(CategorizeResponse {
         model_version: version,
         results,

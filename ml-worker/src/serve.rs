@@ -16,6 +16,7 @@ use crate::eval;
 use crate::ledgers::Ledgers;
 use crate::metrics::MlMetrics;
 use crate::model::embedder::Embedder;
+use crate::queue::{self, Consumer};
 use crate::routes;
 
 pub async fn serve(config: Config) -> Result<(), Error> {
@@ -43,6 +44,21 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         metrics: MlMetrics::register(&metrics),
     };
 
+    // The queue gets its own Redis connection: its blocking reads must not delay the
+    // readiness check.
+    let consumer = Consumer {
+        redis: config.stores.redis()?,
+        stream: queue::default_stream(),
+        group: queue::GROUP.to_owned(),
+        db: pool.clone(),
+        ledgers: Arc::clone(&state.ledgers),
+        name: std::env::var("HOSTNAME")
+            .unwrap_or_else(|_| format!("ml-worker-{}", std::process::id())),
+        min_idle: Duration::from_secs(config.queue_min_idle_seconds),
+    };
+    // Stopped mid-batch at shutdown, nothing is lost: entries are acknowledged only after
+    // their results are written, and another worker claims what is left pending.
+    let consuming = tokio::spawn(consumer.run(std::future::pending()));
     server::run(
         listener,
         routes::router(state).layer(DefaultBodyLimit::max(4 * 1024 * 1024)),
@@ -52,6 +68,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     )
     .await
     .map_err(Error::Serve)?;
+    consuming.abort();
     pool.close().await;
     tracing::info!("shutdown complete");
     Ok(())

@@ -1,21 +1,16 @@
 //! The worker's HTTP API on the real model and the real Postgres: suggestions for a new
 //! ledger from its category names, a correction taking effect at once, and the refusals.
 
-use std::path::PathBuf;
+mod support;
+
 use std::sync::Arc;
 
 use ml_worker::ledgers::Ledgers;
 use ml_worker::model::embedder::Embedder;
 use serde_json::{Value, json};
 use sqlx::PgPool;
+use support::{ledger, models};
 use uuid::Uuid;
-
-fn models() -> PathBuf {
-    std::env::var_os("MODEL_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models"),
-        PathBuf::from,
-    )
-}
 
 struct Worker {
     base: String,
@@ -55,48 +50,6 @@ impl Worker {
         let text = response.text().await.expect("body");
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
-}
-
-/// A ledger with two expense categories and one income category; their ids by name.
-async fn ledger(pool: &PgPool) -> (Uuid, Vec<(String, Uuid)>) {
-    let ledger: Uuid = sqlx::query_scalar(
-        "INSERT INTO ledgers (name, base_currency) VALUES ('Home', 'EUR') RETURNING id",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("ledger");
-    let mut categories = Vec::new();
-    for (group, kind, names) in [
-        (
-            "Living",
-            "expense",
-            &["Fuel", "Restaurants", "Groceries"][..],
-        ),
-        ("Income", "income", &["Salary"][..]),
-    ] {
-        let group_id: Uuid = sqlx::query_scalar(
-            "INSERT INTO category_groups (ledger_id, name, kind) VALUES ($1, $2, $3::category_kind) RETURNING id",
-        )
-        .bind(ledger)
-        .bind(group)
-        .bind(kind)
-        .fetch_one(pool)
-        .await
-        .expect("group");
-        for name in names {
-            let id: Uuid = sqlx::query_scalar(
-                "INSERT INTO categories (ledger_id, group_id, name) VALUES ($1, $2, $3) RETURNING id",
-            )
-            .bind(ledger)
-            .bind(group_id)
-            .bind(name)
-            .fetch_one(pool)
-            .await
-            .expect("category");
-            categories.push(((*name).to_owned(), id));
-        }
-    }
-    (ledger, categories)
 }
 
 fn id(categories: &[(String, Uuid)], name: &str) -> String {

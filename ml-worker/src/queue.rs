@@ -1,0 +1,300 @@
+//! The categorisation queue: transactions the API could not get categorised on creation
+//! (worker down or slow) wait on the Redis stream `ft:ml:queue`. Every worker reads it in
+//! one consumer group; an entry is acknowledged only after its result is written, and
+//! entries a crashed worker left pending are claimed by another after `min_idle`.
+//! Writing is conditional (only a transaction still without a category and suggestions is
+//! changed), so an entry processed twice after a crash changes nothing the second time.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use contracts::categorization::{Decision, QUEUE_STREAM, decide};
+use service_kit::stores::LazyRedis;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::ledgers::{LedgerError, Ledgers};
+
+pub const GROUP: &str = "ml-workers";
+/// Entries per read.
+const BATCH: usize = 100;
+
+/// A stream entry as Redis returns it: `[id, [field, value, ...]]`.
+pub type Entry = (String, Vec<String>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub entry: String,
+    pub ledger: Uuid,
+    pub transaction: Uuid,
+}
+
+/// Pure: jobs from stream entries (`[id, [field, value, ...]]`); malformed ones are
+/// returned apart so they can be acknowledged and dropped, not retried forever.
+pub fn parse_entries(entries: Vec<Entry>) -> (Vec<Job>, Vec<String>) {
+    let mut jobs = Vec::new();
+    let mut malformed = Vec::new();
+    for (entry, flat) in entries {
+        let fields: HashMap<&str, &str> = flat
+            .chunks(2)
+            .filter_map(|p| Some((p.first()?.as_str(), p.get(1)?.as_str())))
+            .collect();
+        let parsed = (|| {
+            Some(Job {
+                entry: entry.clone(),
+                ledger: fields.get("ledger_id")?.parse().ok()?,
+                transaction: fields.get("transaction_id")?.parse().ok()?,
+            })
+        })();
+        match parsed {
+            Some(job) => jobs.push(job),
+            None => malformed.push(entry),
+        }
+    }
+    (jobs, malformed)
+}
+
+/// The stream name the API writes to.
+pub fn default_stream() -> String {
+    QUEUE_STREAM.to_owned()
+}
+
+#[derive(Debug)]
+pub struct Consumer {
+    pub redis: LazyRedis,
+    /// `QUEUE_STREAM` and `GROUP` in service; tests use their own.
+    pub stream: String,
+    pub group: String,
+    pub db: PgPool,
+    pub ledgers: Arc<Ledgers>,
+    pub name: String,
+    /// How long an entry stays with a consumer before another may claim it.
+    pub min_idle: Duration,
+}
+
+impl Consumer {
+    /// Creates the consumer group (and the stream) if they do not exist yet.
+    pub async fn ensure_group(&self) -> Result<(), String> {
+        let created = self
+            .redis
+            .query::<()>(
+                redis::cmd("XGROUP")
+                    .arg("CREATE")
+                    .arg(&self.stream)
+                    .arg(&self.group)
+                    .arg("0")
+                    .arg("MKSTREAM"),
+            )
+            .await;
+        match created {
+            Err(e) if !e.contains("BUSYGROUP") => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// One round: entries abandoned by others first, then new ones (waiting up to `block`).
+    /// Returns how many jobs were completed (failed ones stay pending, to be claimed again).
+    pub async fn run_once(&self, block: Duration) -> Result<usize, String> {
+        let idle_ms = u64::try_from(self.min_idle.as_millis()).unwrap_or(u64::MAX);
+        let (_, claimed, _): (String, Vec<Entry>, Vec<String>) = self
+            .redis
+            .query(
+                redis::cmd("XAUTOCLAIM")
+                    .arg(&self.stream)
+                    .arg(&self.group)
+                    .arg(&self.name)
+                    .arg(idle_ms)
+                    .arg("0-0")
+                    .arg("COUNT")
+                    .arg(BATCH),
+            )
+            .await?;
+        let entries = if claimed.is_empty() {
+            let block_ms = u64::try_from(block.as_millis()).unwrap_or(0);
+            let reply: Option<Vec<(String, Vec<Entry>)>> = self
+                .redis
+                .query(
+                    redis::cmd("XREADGROUP")
+                        .arg("GROUP")
+                        .arg(&self.group)
+                        .arg(&self.name)
+                        .arg("COUNT")
+                        .arg(BATCH)
+                        .arg("BLOCK")
+                        .arg(block_ms)
+                        .arg("STREAMS")
+                        .arg(&self.stream)
+                        .arg(">"),
+                )
+                .await?;
+            reply
+                .unwrap_or_default()
+                .into_iter()
+                .flat_map(|(_, entries)| entries)
+                .collect()
+        } else {
+            claimed
+        };
+        let (jobs, malformed) = parse_entries(entries);
+        if !malformed.is_empty() {
+            tracing::warn!(count = malformed.len(), "malformed queue entries dropped");
+            self.ack(&malformed).await?;
+        }
+        let mut done = 0;
+        let mut by_ledger: HashMap<Uuid, Vec<Job>> = HashMap::new();
+        for job in jobs {
+            by_ledger.entry(job.ledger).or_default().push(job);
+        }
+        for (ledger, jobs) in by_ledger {
+            match self.complete(ledger, &jobs).await {
+                Ok(()) | Err(LedgerError::UnknownLedger) => {
+                    // Written (or nothing left to write): acknowledge.
+                    let entries: Vec<String> = jobs.into_iter().map(|j| j.entry).collect();
+                    self.ack(&entries).await?;
+                    done += entries.len();
+                }
+                // Left pending: claimed again after `min_idle`.
+                Err(e) => {
+                    tracing::warn!(error = %e, %ledger, "categorisation jobs failed; will retry");
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    async fn ack(&self, entries: &[String]) -> Result<(), String> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.redis
+            .query::<u64>(
+                redis::cmd("XACK")
+                    .arg(&self.stream)
+                    .arg(&self.group)
+                    .arg(entries),
+            )
+            .await
+            .map(drop)
+    }
+
+    /// Categorises the ledger's queued transactions that still have no category and writes
+    /// each result, applied or as suggestions, by the ledger's threshold.
+    async fn complete(&self, ledger: Uuid, jobs: &[Job]) -> Result<(), LedgerError> {
+        let ids: Vec<Uuid> = jobs.iter().map(|j| j.transaction).collect();
+        let rows: Vec<(Uuid, String, f64, f32)> = sqlx::query_as(
+            "SELECT t.id, trim(t.payee || ' ' || t.description), t.amount::float8,
+                    l.ml_auto_apply_threshold
+             FROM transactions t JOIN ledgers l ON l.id = t.ledger_id
+             WHERE t.ledger_id = $1 AND t.id = ANY($2) AND t.category_id IS NULL
+               AND t.ml_suggestions IS NULL AND t.transfer_id IS NULL AND NOT t.has_splits
+               AND length(trim(t.payee || ' ' || t.description)) > 0",
+        )
+        .bind(ledger)
+        .bind(&ids)
+        .fetch_all(&self.db)
+        .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let items = rows
+            .iter()
+            .map(|(_, text, amount, _)| (text.clone(), *amount))
+            .collect();
+        let predictions = self.ledgers.categorize(ledger, items).await?;
+        let version = self.ledgers.embedder().manifest().version.clone();
+        let mut tx = self.db.begin().await?;
+        for ((id, _, _, threshold), ranked) in rows.iter().zip(predictions) {
+            let suggestions = crate::routes::suggestions(ranked);
+            match decide(&version, suggestions, *threshold) {
+                Decision::Apply {
+                    category_id,
+                    confidence,
+                    model_version,
+                } => {
+                    sqlx::query(
+                        "UPDATE transactions SET category_id = $2, category_source = 'ml',
+                                ml_model_version = $3, ml_confidence = $4, updated_at = now()
+                         WHERE id = $1 AND category_id IS NULL AND NOT has_splits",
+                    )
+                    .bind(id)
+                    .bind(category_id)
+                    .bind(model_version)
+                    .bind(confidence)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Decision::Suggest { suggestions, .. } => {
+                    // The model version is recorded only with an applied category (a
+                    // constraint); suggestions carry just categories and confidences.
+                    sqlx::query(
+                        "UPDATE transactions SET ml_suggestions = $2
+                         WHERE id = $1 AND category_id IS NULL AND ml_suggestions IS NULL",
+                    )
+                    .bind(id)
+                    .bind(sqlx::types::Json(suggestions))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Decision::Nothing => {}
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Consumes the queue until `stop` resolves.
+    pub async fn run(self, stop: impl std::future::Future<Output = ()>) {
+        if let Err(e) = self.ensure_group().await {
+            tracing::warn!(error = %e, "categorisation queue unavailable; retrying");
+        }
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                () = &mut stop => break,
+                result = self.run_once(Duration::from_secs(2)) => {
+                    if let Err(e) = result {
+                        tracing::warn!(error = %e, "categorisation queue unavailable; retrying");
+                        let _ = self.ensure_group().await;
+                        tokio::time::sleep(Duration::from_secs(2)).await;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_become_jobs_and_malformed_ones_are_set_apart() {
+        let (ledger, transaction) = (Uuid::new_v4(), Uuid::new_v4());
+        let (jobs, malformed) = parse_entries(vec![
+            (
+                "1-0".to_owned(),
+                vec![
+                    "ledger_id".to_owned(),
+                    ledger.to_string(),
+                    "transaction_id".to_owned(),
+                    transaction.to_string(),
+                ],
+            ),
+            (
+                "2-0".to_owned(),
+                vec!["ledger_id".to_owned(), "nope".to_owned()],
+            ),
+            ("3-0".to_owned(), vec!["odd".to_owned()]),
+        ]);
+        assert_eq!(
+            jobs,
+            vec![Job {
+                entry: "1-0".to_owned(),
+                ledger,
+                transaction
+            }]
+        );
+        assert_eq!(malformed, vec!["2-0".to_owned(), "3-0".to_owned()]);
+    }
+}

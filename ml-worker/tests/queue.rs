@@ -1,0 +1,190 @@
+//! The categorisation queue on the real Redis, Postgres and model: jobs a crashed worker
+//! took but never acknowledged are claimed by another and completed once; a job processed
+//! twice changes nothing the second time; what a person categorised is never overwritten.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ml_worker::ledgers::Ledgers;
+use ml_worker::model::embedder::Embedder;
+use ml_worker::queue::Consumer;
+use service_kit::stores::LazyRedis;
+use sqlx::PgPool;
+use support::{ledger, models};
+use uuid::Uuid;
+
+fn redis() -> LazyRedis {
+    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    LazyRedis::new(redis::Client::open(url).expect("REDIS_URL"))
+}
+
+async fn transaction(
+    pool: &PgPool,
+    ledger: Uuid,
+    account: Uuid,
+    payee: &str,
+    category: Option<Uuid>,
+) -> Uuid {
+    sqlx::query_scalar(
+        "INSERT INTO transactions (ledger_id, account_id, booked_on, amount, payee, category_id, category_source)
+         VALUES ($1, $2, '2026-11-12', -42.00, $3, $4, CASE WHEN $4::uuid IS NULL THEN NULL ELSE 'user'::category_source END)
+         RETURNING id",
+    )
+    .bind(ledger)
+    .bind(account)
+    .bind(payee)
+    .bind(category)
+    .fetch_one(pool)
+    .await
+    .expect("transaction")
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPool) {
+    let (ledger, categories) = ledger(&pool).await;
+    let fuel = categories[0].1;
+    let groceries = categories[2].1;
+    let account: Uuid = sqlx::query_scalar(
+        "INSERT INTO accounts (ledger_id, name, kind, currency) VALUES ($1, 'Checking', 'checking', 'EUR') RETURNING id",
+    )
+    .bind(ledger)
+    .fetch_one(&pool)
+    .await
+    .expect("account");
+    transaction(&pool, ledger, account, "ENGEN MITCHELL PARK", Some(fuel)).await;
+    let known = transaction(&pool, ledger, account, "Engen Mitchell Park * 12 Nov", None).await;
+    let unknown = transaction(&pool, ledger, account, "Zyxwv Qrstu", None).await;
+    // Categorised by the user after it was queued: must stay as the user left it.
+    let settled = transaction(
+        &pool,
+        ledger,
+        account,
+        "Woolworths * 13 Nov",
+        Some(groceries),
+    )
+    .await;
+
+    let stream = format!("ft:test:queue:{}", Uuid::new_v4());
+    let redis = redis();
+    for id in [known, unknown, settled] {
+        redis
+            .query::<String>(
+                redis::cmd("XADD")
+                    .arg(&stream)
+                    .arg("*")
+                    .arg("ledger_id")
+                    .arg(ledger.to_string())
+                    .arg("transaction_id")
+                    .arg(id.to_string()),
+            )
+            .await
+            .expect("xadd");
+    }
+    let embedder = Embedder::load(&models(), "minilm-l6-v2-int8", 2).expect("model");
+    let consumer = Consumer {
+        redis: redis.clone(),
+        stream: stream.clone(),
+        group: "ml-workers".to_owned(),
+        db: pool.clone(),
+        ledgers: Arc::new(Ledgers::new(pool.clone(), Arc::new(embedder))),
+        name: "survivor".to_owned(),
+        min_idle: Duration::from_millis(200),
+    };
+    consumer.ensure_group().await.expect("group");
+
+    // A worker takes all three and dies before acknowledging anything.
+    let _: redis::Value = redis
+        .query(
+            redis::cmd("XREADGROUP")
+                .arg("GROUP")
+                .arg("ml-workers")
+                .arg("crashed")
+                .arg("COUNT")
+                .arg(10)
+                .arg("STREAMS")
+                .arg(&stream)
+                .arg(">"),
+        )
+        .await
+        .expect("read");
+    assert_eq!(
+        consumer
+            .run_once(Duration::from_millis(10))
+            .await
+            .expect("round"),
+        0,
+        "not idle long enough yet"
+    );
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        consumer
+            .run_once(Duration::from_millis(10))
+            .await
+            .expect("round"),
+        3,
+        "claimed and done"
+    );
+    let pending: (u64, Option<String>, Option<String>, redis::Value) = redis
+        .query(redis::cmd("XPENDING").arg(&stream).arg("ml-workers"))
+        .await
+        .expect("xpending");
+    assert_eq!(pending.0, 0, "everything acknowledged");
+
+    let row = |id: Uuid| {
+        let pool = pool.clone();
+        async move {
+            // updated_at as text: enough to see that a row was not written again.
+            sqlx::query_as::<_, (Option<Uuid>, Option<String>, Option<serde_json::Value>, String)>(
+                "SELECT category_id, category_source::text, ml_suggestions, updated_at::text FROM transactions WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("row")
+        }
+    };
+    let known_row = row(known).await;
+    assert_eq!(
+        (known_row.0, known_row.1.as_deref()),
+        (Some(fuel), Some("ml"))
+    );
+    let unknown_row = row(unknown).await;
+    assert!(
+        unknown_row.1.as_deref() == Some("ml") || unknown_row.2.is_some(),
+        "applied or kept as suggestions: {unknown_row:?}"
+    );
+    let settled_row = row(settled).await;
+    assert_eq!(
+        (settled_row.0, settled_row.1.as_deref()),
+        (Some(groceries), Some("user"))
+    );
+
+    // The same job again (a duplicate after a crash between write and acknowledgement).
+    redis
+        .query::<String>(
+            redis::cmd("XADD")
+                .arg(&stream)
+                .arg("*")
+                .arg("ledger_id")
+                .arg(ledger.to_string())
+                .arg("transaction_id")
+                .arg(known.to_string()),
+        )
+        .await
+        .expect("xadd");
+    assert_eq!(
+        consumer
+            .run_once(Duration::from_millis(10))
+            .await
+            .expect("round"),
+        1
+    );
+    assert_eq!(row(known).await, known_row, "processed twice, written once");
+    redis
+        .query::<u64>(redis::cmd("DEL").arg(&stream))
+        .await
+        .expect("cleanup");
+}
