@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::classifier::logistic::Settings;
-use crate::classifier::{Direction, Example, LedgerClassifier, Prediction};
+use crate::classifier::{Direction, Embed, Example, LedgerClassifier, Prediction};
 use crate::model::embedder::Embedder;
 use crate::normalise::normalise;
 
@@ -168,28 +168,11 @@ impl Ledgers {
             return Ok(Arc::clone(trained));
         }
         let examples = self.examples(ledger).await?;
-        let this = Arc::clone(self);
-        let classifier = tokio::task::spawn_blocking(move || {
-            let failure = Mutex::new(None);
-            let embed = |texts: &[&str]| {
-                this.embed(texts).unwrap_or_else(|e| {
-                    *failure
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
-                    vec![Vec::new(); texts.len()]
-                })
-            };
-            let classifier = LedgerClassifier::train(&examples, &embed, Settings::default());
-            match failure
-                .into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-            {
-                Some(e) => Err(e),
-                None => Ok(classifier),
-            }
-        })
-        .await
-        .map_err(|e| LedgerError::Embedding(e.to_string()))??;
+        let classifier = self
+            .with_embeddings(move |embed| {
+                LedgerClassifier::train(&examples, embed, Settings::default())
+            })
+            .await?;
         let classifier = Arc::new(classifier);
         self.trained
             .lock()
@@ -205,28 +188,42 @@ impl Ledgers {
         items: Vec<(String, f64)>,
     ) -> Result<Vec<Vec<Prediction>>, LedgerError> {
         let classifier = self.classifier(ledger).await?;
+        self.with_embeddings(move |embed| {
+            let refs: Vec<(&str, Direction)> = items
+                .iter()
+                .map(|(d, amount)| (d.as_str(), Direction::of(*amount)))
+                .collect();
+            classifier.predict(&refs, embed)
+        })
+        .await
+    }
+
+    /// Runs `work` (model training or prediction: CPU-bound) on a blocking thread with the
+    /// cached embedding function; fails with the first embedding error `work` ran into.
+    async fn with_embeddings<T, F>(self: &Arc<Self>, work: F) -> Result<T, LedgerError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Embed<'_>) -> T + Send + 'static,
+    {
         let this = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let failure = Mutex::new(None);
             let embed = |texts: &[&str]| {
                 this.embed(texts).unwrap_or_else(|e| {
-                    *failure
+                    let mut first = failure
                         .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    first.get_or_insert(e);
                     vec![Vec::new(); texts.len()]
                 })
             };
-            let refs: Vec<(&str, Direction)> = items
-                .iter()
-                .map(|(d, amount)| (d.as_str(), Direction::of(*amount)))
-                .collect();
-            let predictions = classifier.predict(&refs, &embed);
+            let result = work(&embed);
             match failure
                 .into_inner()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
             {
                 Some(e) => Err(e),
-                None => Ok(predictions),
+                None => Ok(result),
             }
         })
         .await

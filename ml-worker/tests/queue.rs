@@ -41,6 +41,22 @@ async fn transaction(
     .expect("transaction")
 }
 
+/// Queues a job as the API does.
+async fn enqueue(redis: &LazyRedis, stream: &str, ledger: Uuid, transaction: Uuid) {
+    redis
+        .query::<String>(
+            redis::cmd("XADD")
+                .arg(stream)
+                .arg("*")
+                .arg("ledger_id")
+                .arg(ledger.to_string())
+                .arg("transaction_id")
+                .arg(transaction.to_string()),
+        )
+        .await
+        .expect("xadd");
+}
+
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPool) {
     let (ledger, categories) = ledger(&pool).await;
@@ -69,18 +85,7 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     let stream = format!("ft:test:queue:{}", Uuid::new_v4());
     let redis = redis();
     for id in [known, unknown, settled] {
-        redis
-            .query::<String>(
-                redis::cmd("XADD")
-                    .arg(&stream)
-                    .arg("*")
-                    .arg("ledger_id")
-                    .arg(ledger.to_string())
-                    .arg("transaction_id")
-                    .arg(id.to_string()),
-            )
-            .await
-            .expect("xadd");
+        enqueue(&redis, &stream, ledger, id).await;
     }
     let embedder = Embedder::load(&models(), "minilm-l6-v2-int8", 2).expect("model");
     let consumer = Consumer {
@@ -163,18 +168,7 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     );
 
     // The same job again (a duplicate after a crash between write and acknowledgement).
-    redis
-        .query::<String>(
-            redis::cmd("XADD")
-                .arg(&stream)
-                .arg("*")
-                .arg("ledger_id")
-                .arg(ledger.to_string())
-                .arg("transaction_id")
-                .arg(known.to_string()),
-        )
-        .await
-        .expect("xadd");
+    enqueue(&redis, &stream, ledger, known).await;
     assert_eq!(
         consumer
             .run_once(Duration::from_millis(10))
