@@ -44,6 +44,9 @@ pub struct Ledgers {
     embedder: Arc<Embedder>,
     cache: EmbeddingCache,
     trained: Mutex<HashMap<Uuid, Arc<LedgerClassifier>>>,
+    /// Feedback received per ledger: a training that started before the latest feedback
+    /// is not kept.
+    generations: Mutex<HashMap<Uuid, u64>>,
 }
 
 pub use contracts::categorization::Outcome;
@@ -55,6 +58,7 @@ impl Ledgers {
             embedder,
             cache: EmbeddingCache::default(),
             trained: Mutex::new(HashMap::new()),
+            generations: Mutex::new(HashMap::new()),
         }
     }
 
@@ -167,18 +171,7 @@ impl Ledgers {
         {
             return Ok(Arc::clone(trained));
         }
-        let examples = self.examples(ledger).await?;
-        let classifier = self
-            .with_embeddings(move |embed| {
-                LedgerClassifier::train(&examples, embed, Settings::default())
-            })
-            .await?;
-        let classifier = Arc::new(classifier);
-        self.trained
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(ledger, Arc::clone(&classifier));
-        Ok(classifier)
+        self.train(ledger).await
     }
 
     /// The top suggestions for each (description, amount), best first; categories as ids.
@@ -230,9 +223,11 @@ impl Ledgers {
         .map_err(|e| LedgerError::Embedding(e.to_string()))?
     }
 
-    /// Records what the user said of a suggestion; the ledger's next prediction uses it.
+    /// Records what the user said of a suggestion. The ledger's next prediction uses it at
+    /// once (the trained model learns it into its exact memory); the model is retrained in
+    /// the background, so no request waits for that.
     pub async fn feedback(
-        &self,
+        self: &Arc<Self>,
         ledger: Uuid,
         description: &str,
         amount: f64,
@@ -259,10 +254,71 @@ impl Ledgers {
         if written.rows_affected() == 0 {
             return Err(LedgerError::UnknownCategory);
         }
-        self.trained
+        *self
+            .generations
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&ledger);
+            .entry(ledger)
+            .or_insert(0) += 1;
+        let learned = {
+            let mut trained = self
+                .trained
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let updated = trained.get(&ledger).and_then(|current| {
+                let mut next = LedgerClassifier::clone(current);
+                next.remember(description, Direction::of(amount), &category.to_string())
+                    .then_some(next)
+            });
+            if let Some(next) = updated {
+                trained.insert(ledger, Arc::new(next));
+                true
+            } else {
+                // Not trained yet, or a category it has never seen: train afresh.
+                trained.remove(&ledger);
+                false
+            }
+        };
+        if learned {
+            let this = Arc::clone(self);
+            tokio::spawn(async move {
+                if let Err(e) = this.train(ledger).await {
+                    tracing::warn!(error = %e, %ledger, "background retraining failed");
+                }
+            });
+        }
         Ok(())
+    }
+
+    /// Trains the ledger's model from everything it has been taught and keeps it, unless
+    /// feedback arrived meanwhile (then a newer training is on its way, and this one,
+    /// which may lack that feedback, is used for the current request only).
+    async fn train(self: &Arc<Self>, ledger: Uuid) -> Result<Arc<LedgerClassifier>, LedgerError> {
+        let generation = self.generation(ledger);
+        let examples = self.examples(ledger).await?;
+        let classifier = Arc::new(
+            self.with_embeddings(move |embed| {
+                LedgerClassifier::train(&examples, embed, Settings::default())
+            })
+            .await?,
+        );
+        let mut trained = self
+            .trained
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.generation(ledger) == generation {
+            trained.insert(ledger, Arc::clone(&classifier));
+        }
+        Ok(classifier)
+    }
+
+    /// How many pieces of feedback the ledger has had since this process started.
+    fn generation(&self, ledger: Uuid) -> u64 {
+        self.generations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&ledger)
+            .copied()
+            .unwrap_or(0)
     }
 }

@@ -163,6 +163,21 @@ impl LedgerClassifier {
         }
     }
 
+    /// Learns one labelled description at once, without retraining: it goes into the exact
+    /// memory (the model itself catches up at the next training). `false` if the category
+    /// is one this classifier has never seen, so it must be retrained to know it.
+    pub fn remember(&mut self, description: &str, direction: Direction, category: &str) -> bool {
+        let Some(k) = self.categories.iter().position(|c| c == category) else {
+            return false;
+        };
+        match direction {
+            Direction::In => self.directions[k].0 = true,
+            Direction::Out => self.directions[k].1 = true,
+        }
+        self.memory.insert((direction, normalise(description)), k);
+        true
+    }
+
     pub fn categories(&self) -> &[String] {
         &self.categories
     }
@@ -329,6 +344,19 @@ mod tests {
             predictions[2]
         );
         assert!(predictions.iter().all(|p| p.len() <= 3));
+    }
+
+    #[test]
+    fn a_remembered_label_answers_at_once_and_an_unknown_category_asks_for_training() {
+        let examples = vec![
+            example("Engen Park", -1.0, "Fuel"),
+            example("Woolworths", -1.0, "Groceries"),
+        ];
+        let mut classifier = LedgerClassifier::train(&examples, &no_embedding, Settings::default());
+        assert!(classifier.remember("ENGEN PARK * 12 Nov", Direction::Out, "Groceries"));
+        let top = &classifier.predict(&[("Engen Park", Direction::Out)], &no_embedding)[0][0];
+        assert_eq!((top.category.as_str(), top.confidence), ("Groceries", 1.0));
+        assert!(!classifier.remember("Netflix", Direction::Out, "Streaming"));
     }
 
     #[test]
