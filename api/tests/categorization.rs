@@ -88,20 +88,53 @@ async fn a_known_merchant_is_applied_and_an_unknown_one_suggested(pool: PgPool) 
         )
         .await;
     assert_eq!(status, 201, "{body}");
-    let id: Uuid = body["id"].as_str().expect("id").parse().expect("uuid");
-    let (applied, suggestions): (Option<Uuid>, Option<Value>) =
-        sqlx::query_as("SELECT category_id, ml_suggestions FROM transactions WHERE id = $1")
-            .bind(id)
-            .fetch_one(&api.pool)
-            .await
-            .expect("row");
-    if applied.is_some() {
-        assert_eq!(body["category_source"], "ml");
-    } else {
-        let suggestions = suggestions.expect("suggestions kept for one click");
-        let list = suggestions.as_array().expect("a list");
-        assert!(!list.is_empty() && list.len() <= 3, "{suggestions}");
+    if body["category_id"].is_null() {
+        let list = body["ml_suggestions"]
+            .as_array()
+            .expect("suggestions for one click");
+        assert!(!list.is_empty() && list.len() <= 3, "{body}");
         assert!(list[0]["confidence"].as_f64().expect("confidence") < 0.7);
+
+        // One click: the user takes the top suggestion; the worker hears `accepted` from
+        // the version that made it.
+        let choice = list[0]["category_id"].clone();
+        let id = body["id"].as_str().expect("id");
+        let (status, body) = alice
+            .send(
+                Method::PATCH,
+                &format!("{txns}/{id}"),
+                Some(json!({ "category_id": choice })),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            body["ml_suggestions"],
+            json!([]),
+            "suggestions go once a category is set"
+        );
+        let mut heard = None;
+        for _ in 0..50 {
+            heard = sqlx::query_as::<_, (String, Option<String>)>(
+                "SELECT outcome, model_version FROM ml_examples WHERE ledger_id = $1",
+            )
+            .bind(ledger)
+            .fetch_optional(&api.pool)
+            .await
+            .expect("query");
+            if heard.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            heard,
+            Some(("accepted".to_owned(), Some("minilm-l6-v2-int8".to_owned())))
+        );
+    } else {
+        assert_eq!(
+            body["category_source"], "ml",
+            "applied only when sure: {body}"
+        );
     }
 }
 

@@ -68,6 +68,14 @@ pub struct FeedbackRequest {
     pub model_version: Option<String>,
 }
 
+/// What a transaction keeps of suggestions too weak to apply (the `ml_suggestions` column),
+/// offered for one-click acceptance; accepting one is reported to the version that made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredSuggestions {
+    pub model_version: String,
+    pub suggestions: Vec<Suggestion>,
+}
+
 /// What to do with the model's suggestions for one transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {

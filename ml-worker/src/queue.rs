@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use contracts::categorization::{Decision, QUEUE_STREAM, decide};
+use contracts::categorization::{Decision, QUEUE_STREAM, StoredSuggestions, decide};
 use service_kit::stores::LazyRedis;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -224,15 +224,19 @@ impl Consumer {
                     .execute(&mut *tx)
                     .await?;
                 }
-                Decision::Suggest { suggestions, .. } => {
-                    // The model version is recorded only with an applied category (a
-                    // constraint); suggestions carry just categories and confidences.
+                Decision::Suggest {
+                    suggestions,
+                    model_version,
+                } => {
                     sqlx::query(
                         "UPDATE transactions SET ml_suggestions = $2
                          WHERE id = $1 AND category_id IS NULL AND ml_suggestions IS NULL",
                     )
                     .bind(id)
-                    .bind(sqlx::types::Json(suggestions))
+                    .bind(sqlx::types::Json(StoredSuggestions {
+                        model_version,
+                        suggestions,
+                    }))
                     .execute(&mut *tx)
                     .await?;
                 }

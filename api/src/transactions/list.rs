@@ -240,6 +240,7 @@ struct Row {
     category_source: Option<CategorySource>,
     ml_model_version: Option<String>,
     ml_confidence: Option<f32>,
+    ml_suggestions: sqlx::types::Json<Vec<super::MlSuggestion>>,
     transfer_id: Option<Uuid>,
     import_id: Option<String>,
     tags: Vec<String>,
@@ -264,6 +265,7 @@ impl Row {
             category_source: self.category_source,
             ml_model_version: self.ml_model_version,
             ml_confidence: self.ml_confidence,
+            ml_suggestions: self.ml_suggestions.0,
             transfer_id: self.transfer_id,
             import_id: self.import_id,
             tags: self.tags,
@@ -384,7 +386,9 @@ pub async fn fetch(
         "SELECT t.id, t.account_id, t.booked_on, round(t.amount, c.minor_units)::text AS amount,
                 t.amount AS stored_amount, a.currency::text AS currency, t.payee,
                 t.description, t.notes, t.status, t.category_id, t.category_source,
-                t.ml_model_version, t.ml_confidence, t.transfer_id, t.import_id, t.tags,
+                t.ml_model_version, t.ml_confidence,
+                COALESCE(t.ml_suggestions -> 'suggestions', '[]'::jsonb) AS ml_suggestions,
+                t.transfer_id, t.import_id, t.tags,
                 t.created_at, t.updated_at,
                 CASE WHEN t.has_splits THEN
                     (SELECT json_agg(json_build_object(

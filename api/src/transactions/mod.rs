@@ -41,6 +41,13 @@ pub struct SplitView {
     pub memo: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MlSuggestion {
+    pub category_id: Uuid,
+    /// 0 to 1.
+    pub confidence: f32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TransactionView {
     pub id: Uuid,
@@ -58,6 +65,9 @@ pub struct TransactionView {
     /// The model version and its confidence when the ML worker chose the category.
     pub ml_model_version: Option<String>,
     pub ml_confidence: Option<f32>,
+    /// The ML worker's guesses for an uncategorised transaction that were too unsure to
+    /// apply, best first, for one-click acceptance (set `category_id` to one of them).
+    pub ml_suggestions: Vec<MlSuggestion>,
     /// Shared by both legs of a transfer.
     pub transfer_id: Option<Uuid>,
     pub import_id: Option<String>,

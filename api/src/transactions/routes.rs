@@ -23,7 +23,7 @@ use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
 use crate::ml;
 use crate::money::parse_amount;
-use contracts::categorization::{FeedbackRequest, Suggestion};
+use contracts::categorization::{FeedbackRequest, StoredSuggestions};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -291,7 +291,13 @@ async fn categorize_new(
             model_version,
         } => CategoryColumns {
             model_version: Some(model_version.clone()),
-            suggestions: Some(serde_json::to_value(suggestions).map_err(ApiError::internal)?),
+            suggestions: Some(
+                serde_json::to_value(StoredSuggestions {
+                    model_version: model_version.clone(),
+                    suggestions: suggestions.clone(),
+                })
+                .map_err(ApiError::internal)?,
+            ),
             ..CategoryColumns::from_caller(None)
         },
         ml::Decision::Nothing => CategoryColumns::from_caller(None),
@@ -337,11 +343,18 @@ fn send_feedback(
     after: Option<Uuid>,
 ) {
     let (category, source, model_version, suggestions) = before;
-    let suggested: Vec<Suggestion> = suggestions
-        .and_then(|s| serde_json::from_value(s).ok())
-        .unwrap_or_default();
+    let stored: Option<StoredSuggestions> =
+        suggestions.and_then(|s| serde_json::from_value(s).ok());
+    let (suggested, model_version) = match &stored {
+        Some(stored) if model_version.is_none() => (
+            stored.suggestions.as_slice(),
+            Some(stored.model_version.as_str()),
+        ),
+        Some(stored) => (stored.suggestions.as_slice(), model_version),
+        None => (&[][..], model_version),
+    };
     if let Some((category_id, outcome, model_version)) =
-        ml::feedback_for(category, source, model_version, &suggested, after)
+        ml::feedback_for(category, source, model_version, suggested, after)
     {
         state.ml.feedback(
             ledger_id,
