@@ -9,7 +9,6 @@ pub mod config;
 pub mod dates;
 pub mod demo;
 pub mod error;
-pub mod events;
 pub mod exchange_rates;
 pub mod goals;
 pub mod http;

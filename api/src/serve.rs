@@ -71,7 +71,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             Duration::from_millis(config.ml_timeout_ms),
             redis.clone(),
         ),
-        events: crate::events::Events::new(redis),
+        events: service_kit::events::Events::new(redis),
         auth: Arc::new(auth),
     };
 

@@ -147,7 +147,7 @@ async fn a_month_shows_budgeted_spent_and_available_and_alerts_once_per_threshol
         .await
         .expect("redis");
     let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XRANGE")
-        .arg(api::events::stream_key(ledger))
+        .arg(service_kit::events::stream_key(ledger))
         .arg("-")
         .arg("+")
         .query_async(&mut redis)

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use contracts::categorization::{Decision, QUEUE_STREAM, StoredSuggestions, decide};
+use service_kit::events::Events;
 use service_kit::stores::LazyRedis;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -67,6 +68,8 @@ pub struct Consumer {
     pub stream: String,
     pub group: String,
     pub db: PgPool,
+    /// Where `categorization.completed` events go (the ledger's event stream).
+    pub events: Events,
     pub ledgers: Arc<Ledgers>,
     pub name: String,
     /// How long an entry stays with a consumer before another may claim it.
@@ -204,6 +207,12 @@ impl Consumer {
         let predictions = self.ledgers.categorize(ledger, items).await?;
         let version = self.ledgers.embedder().manifest().version.clone();
         let mut tx = self.db.begin().await?;
+        // What was written, announced after commit: (transaction, category, suggestions).
+        let mut announced: Vec<(
+            Uuid,
+            Option<Uuid>,
+            Vec<contracts::categorization::Suggestion>,
+        )> = Vec::new();
         for ((id, _, _, threshold), ranked) in rows.iter().zip(predictions) {
             let suggestions = crate::routes::suggestions(ranked);
             match decide(&version, suggestions, *threshold) {
@@ -223,6 +232,7 @@ impl Consumer {
                     .bind(confidence)
                     .execute(&mut *tx)
                     .await?;
+                    announced.push((*id, Some(category_id), Vec::new()));
                 }
                 Decision::Suggest {
                     suggestions,
@@ -235,15 +245,27 @@ impl Consumer {
                     .bind(id)
                     .bind(sqlx::types::Json(StoredSuggestions {
                         model_version,
-                        suggestions,
+                        suggestions: suggestions.clone(),
                     }))
                     .execute(&mut *tx)
                     .await?;
+                    announced.push((*id, None, suggestions));
                 }
                 Decision::Nothing => {}
             }
         }
         tx.commit().await?;
+        for (id, category_id, suggestions) in announced {
+            let data = serde_json::json!({
+                "transaction_id": id,
+                "category_id": category_id,
+                "model_version": version,
+                "suggestions": suggestions,
+            });
+            self.events
+                .publish(ledger, "categorization.completed", &data)
+                .await;
+        }
         Ok(())
     }
 

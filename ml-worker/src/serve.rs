@@ -47,6 +47,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     // The queue gets its own Redis connection: its blocking reads must not delay the
     // readiness check.
     let consumer = Consumer {
+        events: service_kit::events::Events::new(redis.clone()),
         redis: config.stores.redis()?,
         stream: queue::default_stream(),
         group: queue::GROUP.to_owned(),

@@ -89,6 +89,7 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     }
     let embedder = Embedder::load(&models(), "minilm-l6-v2-int8", 2).expect("model");
     let consumer = Consumer {
+        events: service_kit::events::Events::new(redis.clone()),
         redis: redis.clone(),
         stream: stream.clone(),
         group: "ml-workers".to_owned(),
@@ -161,6 +162,26 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
         unknown_row.1.as_deref() == Some("ml") || unknown_row.2.is_some(),
         "applied or kept as suggestions: {unknown_row:?}"
     );
+    // Each result is announced on the ledger's event stream.
+    let events: Vec<(String, Vec<String>)> = redis
+        .query(
+            redis::cmd("XRANGE")
+                .arg(service_kit::events::stream_key(ledger))
+                .arg("-")
+                .arg("+"),
+        )
+        .await
+        .expect("xrange");
+    let completed = |id: Uuid| {
+        events.iter().any(|(_, fields)| {
+            fields
+                .windows(2)
+                .any(|w| w[0] == "type" && w[1] == "categorization.completed")
+                && fields.iter().any(|f| f.contains(&id.to_string()))
+        })
+    };
+    assert!(completed(known) && completed(unknown), "{events:?}");
+    assert!(!completed(settled), "nothing happened to the settled one");
     let settled_row = row(settled).await;
     assert_eq!(
         (settled_row.0, settled_row.1.as_deref()),

@@ -23,8 +23,8 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::auth::ended_sessions::EndedSessions;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::AccessKeys;
-use crate::events::Events;
 use crate::ml::MlClient;
+use service_kit::events::Events;
 
 #[derive(Debug)]
 pub struct AuthSettings {

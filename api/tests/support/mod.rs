@@ -71,7 +71,7 @@ impl TestApi {
             limiter: RateLimiter::new(redis.clone()),
             ended_sessions: EndedSessions::new(redis.clone(), Duration::from_mins(15)),
             ml: api::ml::MlClient::new(ml_worker_url, Duration::from_secs(2), redis.clone()),
-            events: api::events::Events::new(redis),
+            events: service_kit::events::Events::new(redis),
             auth: Arc::new(AuthSettings {
                 keys: AccessKeys::new(b"integration-test-signing-key-0123456789"),
                 access_ttl: Duration::from_mins(15),

@@ -1,10 +1,11 @@
-//! Events for live updates: appended to one Redis stream per ledger
+//! Events for live updates, published by the API and the ML worker alike: appended to one
+//! Redis stream per ledger
 //! (`ft:events:<ledger id>`, capped near 10,000 entries) with fields `type`, `ledger_id`
 //! and `data` (JSON). The stream entry id is the event id a reconnecting client resumes
 //! from. Publishing is best-effort: what an event reports is already in Postgres.
 
+use crate::stores::LazyRedis;
 use serde_json::Value;
-use service_kit::stores::LazyRedis;
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
