@@ -163,3 +163,41 @@ async fn only_owners_invite_rename_and_delete(pool: PgPool) {
     );
     assert_eq!(bob.get(&format!("/api/v1/ledgers/{ledger}")).await.0, 404);
 }
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn the_owner_sets_how_sure_the_model_must_be_to_apply_a_category(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let path = format!("/api/v1/ledgers/{ledger}");
+    let (_, body) = alice.get(&path).await;
+    assert_eq!(body["ml_auto_apply_threshold"], json!(0.7), "the default");
+
+    let (status, body) = alice
+        .send(
+            Method::PATCH,
+            &path,
+            Some(json!({ "ml_auto_apply_threshold": 0.9 })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["ml_auto_apply_threshold"]
+            .as_f64()
+            .map(|t| (t * 100.0).round()),
+        Some(90.0)
+    );
+    assert_eq!(
+        body["name"],
+        alice.get(&path).await.1["name"],
+        "the name stays"
+    );
+
+    for bad in [
+        json!({ "ml_auto_apply_threshold": 1.5 }),
+        json!({ "ml_auto_apply_threshold": -0.1 }),
+        json!({}),
+    ] {
+        let (status, body) = alice.send(Method::PATCH, &path, Some(bad)).await;
+        assert_error(status, &body, 422, "validation_failed");
+    }
+}

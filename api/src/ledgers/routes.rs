@@ -21,7 +21,7 @@ use crate::money::check_currency_code;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
-        .routes(routes!(show, rename, remove))
+        .routes(routes!(show, update, remove))
         .routes(routes!(members))
         .routes(routes!(set_role, remove_member))
         .routes(routes!(invite))
@@ -35,6 +35,9 @@ pub struct LedgerView {
     pub base_currency: String,
     /// The caller's role.
     pub role: Role,
+    /// How sure the ML worker must be (0 to 1) for its category to be applied without
+    /// asking; below it, its suggestions are offered instead. Default 0.7.
+    pub ml_auto_apply_threshold: f32,
     pub created_at: DateTime<Utc>,
 }
 
@@ -45,7 +48,8 @@ async fn ledger_view(
 ) -> Result<LedgerView, ApiError> {
     sqlx::query_as!(
         LedgerView,
-        r#"SELECT l.id, l.name, l.base_currency AS "base_currency!", m.role AS "role: Role", l.created_at
+        r#"SELECT l.id, l.name, l.base_currency AS "base_currency!", m.role AS "role: Role",
+                  l.ml_auto_apply_threshold, l.created_at
            FROM ledgers l JOIN ledger_members m ON m.ledger_id = l.id
            WHERE l.id = $1 AND m.user_id = $2"#,
         ledger_id,
@@ -69,7 +73,8 @@ async fn list(
 ) -> Result<Json<Vec<LedgerView>>, ApiError> {
     let ledgers = sqlx::query_as!(
         LedgerView,
-        r#"SELECT l.id, l.name, l.base_currency AS "base_currency!", m.role AS "role: Role", l.created_at
+        r#"SELECT l.id, l.name, l.base_currency AS "base_currency!", m.role AS "role: Role",
+                  l.ml_auto_apply_threshold, l.created_at
            FROM ledgers l JOIN ledger_members m ON m.ledger_id = l.id
            WHERE m.user_id = $1 ORDER BY l.created_at, l.id"#,
         caller.user_id,
@@ -133,35 +138,55 @@ async fn show(
     Ok(Json(ledger_view(&state.db, &caller, ledger_id).await?))
 }
 
+/// The settings to change; fields left out stay as they are.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RenameLedger {
-    pub name: String,
+pub struct UpdateLedger {
+    pub name: Option<String>,
+    /// 0 to 1: how sure the ML worker must be for its category to be applied.
+    pub ml_auto_apply_threshold: Option<f32>,
 }
 
 #[utoipa::path(
     patch,
     path = "/ledgers/{ledger_id}",
     tag = "ledgers",
-    summary = "Rename a ledger (owner)",
+    summary = "Rename a ledger or change its settings (owner)",
     params(("ledger_id" = Uuid, Path, description = "The ledger")),
-    request_body = RenameLedger,
-    responses((status = 200, description = "Rename a ledger (owner)", body = LedgerView)),
+    request_body = UpdateLedger,
+    responses((status = 200, description = "The ledger as it is now", body = LedgerView)),
 )]
-async fn rename(
+async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(ledger_id): Path<Uuid>,
-    Json(body): Json<RenameLedger>,
+    Json(body): Json<UpdateLedger>,
 ) -> Result<Json<LedgerView>, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Owner).await?;
     let mut v = Validator::new();
-    v.text("name", &body.name, 100);
+    if let Some(name) = &body.name {
+        v.text("name", name, 100);
+    }
+    if let Some(threshold) = body.ml_auto_apply_threshold {
+        v.check(
+            threshold.is_finite() && (0.0..=1.0).contains(&threshold),
+            "ml_auto_apply_threshold",
+            "must be between 0 and 1",
+        );
+    }
+    v.check(
+        body.name.is_some() || body.ml_auto_apply_threshold.is_some(),
+        "body",
+        "give name or ml_auto_apply_threshold",
+    );
     v.finish()?;
     sqlx::query!(
-        "UPDATE ledgers SET name = $2 WHERE id = $1",
+        "UPDATE ledgers SET name = COALESCE($2, name),
+                ml_auto_apply_threshold = COALESCE($3, ml_auto_apply_threshold)
+         WHERE id = $1",
         ledger_id,
-        body.name.trim()
+        body.name.as_deref().map(str::trim),
+        body.ml_auto_apply_threshold,
     )
     .execute(&state.db)
     .await?;
