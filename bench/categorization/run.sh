@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Categorisation quality on the labelled fixture of real bank strings: `ml-worker eval`
-# (INT8 and FP32) against scikit-learn's character n-gram TF-IDF + logistic regression on
+# (INT8 and FP32, and nearest neighbours in place of logistic regression) against scikit-learn's character n-gram TF-IDF + logistic regression on
 # the very same splits, averaged over SEEDS splits by distinct description. Appends a table
 # to bench/categorization/results.md.
 #
@@ -33,6 +33,8 @@ for seed in $SEEDS; do
         target/release/ml-worker eval --data "$DATA" --seed "$seed" --json --model-dir models \
             --model-version "$version" --write-split "$WORK/$seed" 2>/dev/null >> "$WORK/$version.jsonl"
     done
+    target/release/ml-worker eval --data "$DATA" --seed "$seed" --json --model-dir models \
+        --model-version minilm-l6-v2-int8 --method knn --k 5 2>/dev/null >> "$WORK/knn.jsonl"
     "$VENV/bin/python" bench/categorization/tfidf_baseline.py \
         --train "$WORK/$seed/train.csv" --test "$WORK/$seed/test.csv" >> "$WORK/tfidf.jsonl"
 done
@@ -43,10 +45,11 @@ work, data, seeds = sys.argv[1], sys.argv[2], sys.argv[3].split()
 print(f"## Categorisation, {datetime.date.today()}, {data}, mean of {len(seeds)} splits (seeds {' '.join(seeds)}, half the distinct descriptions held out)\n")
 print("| model | accuracy (rows) | accuracy (distinct) | macro F1 | coverage at 0.7 | accuracy at 0.7 | majority class |")
 print("|---|---|---|---|---|---|---|")
-for name in ["minilm-l6-v2-int8", "minilm-l6-v2-fp32", "tfidf"]:
+for name in ["minilm-l6-v2-int8", "minilm-l6-v2-fp32", "knn", "tfidf"]:
     rows = [json.loads(l) for l in open(f"{work}/{name}.jsonl")]
     mean = lambda k: sum(r.get(k, float("nan")) for r in rows) / len(rows)
-    label = {"tfidf": "scikit-learn TF-IDF char 3-5 + logistic regression"}.get(name, f"ml-worker {name}")
+    label = {"tfidf": "scikit-learn TF-IDF char 3-5 + logistic regression",
+             "knn": "ml-worker minilm-l6-v2-int8, nearest neighbours (k = 5) instead of logistic regression"}.get(name, f"ml-worker {name}")
     distinct = f"{mean('accuracy_unique'):.3f}" if "accuracy_unique" in rows[0] else "n/a"
     print(f"| {label} | {mean('accuracy'):.3f} | {distinct} | {mean('macro_f1'):.3f} | {mean('coverage_at_threshold'):.3f} | {mean('accuracy_at_threshold'):.3f} | {mean('baseline_majority'):.3f} |")
 print()

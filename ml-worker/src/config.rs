@@ -51,6 +51,14 @@ pub struct EvalArgs {
     #[arg(long, requires = "train")]
     pub test: Option<PathBuf>,
 
+    /// `logreg` (what the worker uses) or `knn` (nearest neighbours, for comparison).
+    #[arg(long, default_value = "logreg", value_parser = ["logreg", "knn"])]
+    pub method: String,
+
+    /// Neighbours that vote, with `--method knn`.
+    #[arg(long, default_value_t = 5)]
+    pub k: usize,
+
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::classifier::{Direction, Example, LedgerClassifier, Prediction, logistic::Settings};
+use crate::classifier::{
+    Direction, Example, LedgerClassifier, Method, Prediction, logistic::Settings,
+};
 use crate::normalise::normalise;
 
 /// Suggestions at or above this confidence are applied without asking (the API's default).
@@ -269,6 +271,7 @@ pub fn evaluate(
     test: &[Row],
     embed: &crate::classifier::Embed<'_>,
     model_version: &str,
+    method: Method,
 ) -> Report {
     let examples: Vec<Example> = train
         .iter()
@@ -279,7 +282,7 @@ pub fn evaluate(
             correction: false,
         })
         .collect();
-    let classifier = LedgerClassifier::train(&examples, embed, Settings::default());
+    let classifier = LedgerClassifier::train_with(&examples, embed, Settings::default(), method);
     let items: Vec<(&str, Direction)> = test
         .iter()
         .map(|r| (r.description.as_str(), Direction::of(r.amount)))

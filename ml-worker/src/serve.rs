@@ -98,7 +98,12 @@ pub fn eval(config: &Config, args: &EvalArgs) -> Result<(), Error> {
             vec![vec![0.0; embedder.manifest().embedding_size]; texts.len()]
         })
     };
-    let report = eval::evaluate(&train, &test, &embed, &embedder.manifest().version);
+    let method = if args.method == "knn" {
+        crate::classifier::Method::NearestNeighbours { k: args.k }
+    } else {
+        crate::classifier::Method::LogisticRegression
+    };
+    let report = eval::evaluate(&train, &test, &embed, &embedder.manifest().version, method);
     if args.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
