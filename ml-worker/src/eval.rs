@@ -9,7 +9,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::classifier::{
-    Direction, Example, LedgerClassifier, Method, Prediction, logistic::Settings,
+    Direction, Example, LedgerClassifier, Method, Prediction,
+    logistic::{Settings, shuffle},
 };
 use crate::normalise::normalise;
 
@@ -140,15 +141,7 @@ pub fn split(rows: &[Row], test_fraction: f64, seed: u64) -> (Vec<Row>, Vec<Row>
     let mut distinct: Vec<String> = rows.iter().map(|r| normalise(&r.description)).collect();
     distinct.sort();
     distinct.dedup();
-    let mut state = seed.max(1);
-    for i in (1..distinct.len()).rev() {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        #[allow(clippy::cast_possible_truncation)]
-        let j = (state.wrapping_mul(0x2545_f491_4f6c_dd1d) % (i as u64 + 1)) as usize;
-        distinct.swap(i, j);
-    }
+    shuffle(&mut distinct, &mut seed.max(1));
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,

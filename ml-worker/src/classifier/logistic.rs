@@ -35,12 +35,22 @@ pub struct Model {
     bias: Vec<f32>,
 }
 
-/// A small deterministic generator (xorshift64*) for shuffling.
+/// A small deterministic generator (xorshift64*).
 fn next(state: &mut u64) -> u64 {
     *state ^= *state >> 12;
     *state ^= *state << 25;
     *state ^= *state >> 27;
     state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+/// Pure given `state`: a Fisher-Yates shuffle of `items`, advancing `state` (start it
+/// from a non-zero seed), so the same seed gives the same order.
+pub fn shuffle<T>(items: &mut [T], state: &mut u64) {
+    for i in (1..items.len()).rev() {
+        #[allow(clippy::cast_possible_truncation)] // reduced modulo a usize first
+        let j = (next(state) % (i as u64 + 1)) as usize;
+        items.swap(i, j);
+    }
 }
 
 /// Pure: probabilities from scores, in place.
@@ -75,11 +85,7 @@ impl Model {
         let mut state = settings.seed.max(1);
         let mut scores = vec![0.0; classes];
         for _ in 0..settings.epochs {
-            for i in (1..order.len()).rev() {
-                #[allow(clippy::cast_possible_truncation)]
-                let j = (next(&mut state) % (i as u64 + 1)) as usize;
-                order.swap(i, j);
-            }
+            shuffle(&mut order, &mut state);
             for &e in &order {
                 let (x, y) = &examples[e];
                 model.scores_into(x, &mut scores);
