@@ -435,9 +435,7 @@ async fn preferences_are_validated_and_saved(pool: PgPool) {
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn without_redis_access_tokens_are_refused_with_503_not_trusted(pool: PgPool) {
     // A port nothing listens on: Redis is down.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = closed.local_addr().expect("addr").port();
-    drop(closed);
+    let port = testkit::stores::closed_addr().port();
     let api = TestApi::start_with(pool, 1024 * 1024, &format!("redis://127.0.0.1:{port}")).await;
     // Signing up still works (rate limits are not enforced without Redis)...
     let alice = api.client();

@@ -140,7 +140,7 @@ async fn a_month_shows_budgeted_spent_and_available_and_alerts_once_per_threshol
         "each threshold once"
     );
 
-    let redis_url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let redis_url = testkit::stores::redis_url();
     let mut redis = redis::Client::open(redis_url)
         .expect("url")
         .get_multiplexed_async_connection()

@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use reqwest::Method;
@@ -13,17 +12,11 @@ use sqlx::PgPool;
 use support::{Client, TestApi};
 use uuid::Uuid;
 
-fn models() -> PathBuf {
-    std::env::var_os("MODEL_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models"),
-        PathBuf::from,
-    )
-}
-
 /// The ML worker's HTTP API on `pool`, at the returned base URL.
 async fn worker(pool: PgPool) -> String {
-    let embedder = ml_worker::model::embedder::Embedder::load(&models(), "minilm-l6-v2-int8", 2)
-        .expect("model (run `make model`)");
+    let embedder =
+        ml_worker::model::embedder::Embedder::load(&testkit::model_dir(), "minilm-l6-v2-int8", 2)
+            .expect("model (run `make model`)");
     let metrics = service_kit::metrics::Metrics::new("ml");
     let app = ml_worker::routes::router(ml_worker::routes::WorkerState {
         ledgers: Arc::new(ml_worker::ledgers::Ledgers::new(pool, Arc::new(embedder))),
@@ -208,9 +201,7 @@ async fn correcting_the_model_teaches_the_worker(pool: PgPool) {
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn with_the_worker_down_a_transaction_is_stored_and_queued(pool: PgPool) {
     // A port nothing listens on.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}", closed.local_addr().expect("addr"));
-    drop(closed);
+    let url = format!("http://{}", testkit::stores::closed_addr());
     let api = TestApi::start_with_ml(pool, &url).await;
     let (alice, ledger) = api.user("Alice").await;
     let account = account(&alice, ledger).await;
@@ -228,10 +219,7 @@ async fn with_the_worker_down_a_transaction_is_stored_and_queued(pool: PgPool) {
     let id = body["id"].as_str().expect("id").to_owned();
 
     // Queued for the worker, on the Redis stream it consumes.
-    let client = redis::Client::open(
-        std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
-    )
-    .expect("redis url");
+    let client = redis::Client::open(testkit::stores::redis_url()).expect("redis url");
     let mut redis = client
         .get_multiplexed_async_connection()
         .await

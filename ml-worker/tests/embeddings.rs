@@ -1,17 +1,7 @@
 //! The worker's embeddings against Python onnxruntime's on the same ONNX files (written by
 //! `make model` as reference-embeddings.json), and INT8 against FP32.
 
-use std::path::PathBuf;
-
 use ml_worker::model::embedder::Embedder;
-
-/// `MODEL_DIR`, or the repository's `models/` that `make model` fills.
-fn models() -> PathBuf {
-    std::env::var_os("MODEL_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models"),
-        PathBuf::from,
-    )
-}
 
 #[derive(serde::Deserialize)]
 struct Reference {
@@ -20,7 +10,9 @@ struct Reference {
 }
 
 fn reference(version: &str) -> Reference {
-    let path = models().join(version).join("reference-embeddings.json");
+    let path = testkit::model_dir()
+        .join(version)
+        .join("reference-embeddings.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run `make model`)", path.display()));
     serde_json::from_str(&text).expect("reference json")
@@ -35,7 +27,7 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
 #[test]
 fn embeddings_match_python_onnxruntime_on_the_same_files() {
     for version in ["minilm-l6-v2-fp32", "minilm-l6-v2-int8"] {
-        let embedder = Embedder::load(&models(), version, 2).expect("load");
+        let embedder = Embedder::load(&testkit::model_dir(), version, 2).expect("load");
         let reference = reference(version);
         let texts: Vec<&str> = reference.texts.iter().map(String::as_str).collect();
         let ours = embedder.embed(&texts).expect("embed");
@@ -53,8 +45,8 @@ fn embeddings_match_python_onnxruntime_on_the_same_files() {
 
 #[test]
 fn int8_agrees_with_fp32() {
-    let fp32 = Embedder::load(&models(), "minilm-l6-v2-fp32", 2).expect("fp32");
-    let int8 = Embedder::load(&models(), "minilm-l6-v2-int8", 2).expect("int8");
+    let fp32 = Embedder::load(&testkit::model_dir(), "minilm-l6-v2-fp32", 2).expect("fp32");
+    let int8 = Embedder::load(&testkit::model_dir(), "minilm-l6-v2-int8", 2).expect("int8");
     let reference = reference("minilm-l6-v2-fp32");
     let texts: Vec<&str> = reference.texts.iter().map(String::as_str).collect();
     let (a, b) = (
@@ -72,7 +64,7 @@ fn the_order_of_results_follows_the_input_whatever_the_batching() {
     // one scale per batch (dynamic quantization), so a string's vector shifts slightly with
     // its batch-mates: measured at cosine 0.992, hence the looser bound.
     for (version, bound) in [("minilm-l6-v2-fp32", 0.9999), ("minilm-l6-v2-int8", 0.98)] {
-        let embedder = Embedder::load(&models(), version, 1).expect("load");
+        let embedder = Embedder::load(&testkit::model_dir(), version, 1).expect("load");
         // More strings than one batch, lengths deliberately shuffled.
         let texts: Vec<String> = (0..70)
             .map(|i| format!("CARD PAYMENT {} REF {}", "STORE ".repeat(i % 7), i))
@@ -97,7 +89,7 @@ fn a_tampered_model_file_is_refused_naming_the_file() {
     std::fs::create_dir_all(copy.join(version)).expect("mkdir");
     for name in ["manifest.json", "tokenizer.json"] {
         std::fs::copy(
-            models().join(version).join(name),
+            testkit::model_dir().join(version).join(name),
             copy.join(version).join(name),
         )
         .expect("copy");

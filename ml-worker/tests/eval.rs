@@ -13,13 +13,6 @@ fn fixture() -> PathBuf {
         .join("../tests/fixtures/categorization/south_africa/transactions.csv")
 }
 
-fn models() -> PathBuf {
-    std::env::var_os("MODEL_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models"),
-        PathBuf::from,
-    )
-}
-
 #[test]
 fn eval_beats_the_majority_class_by_far_and_reports_every_metric() {
     let output = Command::new(WORKER)
@@ -33,7 +26,7 @@ fn eval_beats_the_majority_class_by_far_and_reports_every_metric() {
             "--json",
             "--model-dir",
         ])
-        .arg(models())
+        .arg(testkit::model_dir())
         .output()
         .expect("run");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -76,7 +69,7 @@ fn eval_refuses_a_file_without_the_columns_and_bad_arguments() {
         .args(["eval", "--data"])
         .arg(&bad)
         .arg("--model-dir")
-        .arg(models())
+        .arg(testkit::model_dir())
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(1));

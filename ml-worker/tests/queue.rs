@@ -16,7 +16,7 @@ use support::{ledger, models};
 use uuid::Uuid;
 
 fn redis() -> LazyRedis {
-    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let url = testkit::stores::redis_url();
     LazyRedis::new(redis::Client::open(url).expect("REDIS_URL"))
 }
 

@@ -36,8 +36,7 @@ impl TestApi {
     }
 
     pub async fn start_with_body_limit(pool: PgPool, max_body_bytes: usize) -> Self {
-        let redis_url =
-            std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        let redis_url = testkit::stores::redis_url();
         Self::start_with(pool, max_body_bytes, &redis_url).await
     }
 
@@ -48,8 +47,7 @@ impl TestApi {
 
     /// An API that asks the ML worker at `ml_worker_url` to categorise.
     pub async fn start_with_ml(pool: PgPool, ml_worker_url: &str) -> Self {
-        let redis_url =
-            std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        let redis_url = testkit::stores::redis_url();
         Self::start_full(
             pool,
             1024 * 1024,

@@ -1,18 +1,10 @@
 //! Helpers shared by the worker's integration tests.
 #![allow(dead_code)] // each test file uses its own subset
 
-use std::path::PathBuf;
-
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// `MODEL_DIR`, or the repository's `models/` that `make model` fills.
-pub fn models() -> PathBuf {
-    std::env::var_os("MODEL_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models"),
-        PathBuf::from,
-    )
-}
+pub use testkit::model_dir as models;
 
 /// A ledger with two expense categories and one income category; their ids by name.
 pub async fn ledger(pool: &PgPool) -> (Uuid, Vec<(String, Uuid)>) {

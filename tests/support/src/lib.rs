@@ -9,3 +9,11 @@ pub mod tcp_switch;
 
 pub use service::Service;
 pub use tcp_switch::TcpSwitch;
+
+/// `MODEL_DIR`, or the repository's `models/` that `make model` fills.
+pub fn model_dir() -> std::path::PathBuf {
+    std::env::var_os("MODEL_DIR").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models"),
+        std::path::PathBuf::from,
+    )
+}

@@ -30,6 +30,11 @@ pub fn postgres_addr() -> SocketAddr {
     socket_addr(&env_url("DATABASE_URL", DEFAULT_DATABASE_URL), 5432)
 }
 
+/// `REDIS_URL`, or the `make test` default.
+pub fn redis_url() -> String {
+    env_url("REDIS_URL", DEFAULT_REDIS_URL).to_string()
+}
+
 pub fn redis_addr() -> SocketAddr {
     socket_addr(&env_url("REDIS_URL", DEFAULT_REDIS_URL), 6379)
 }
