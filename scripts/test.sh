@@ -72,6 +72,12 @@ fi
 set -e
 rm -f "$log"
 
+step "fuzz: the bank file readers, ${FUZZ_SECONDS:-15} s per target"
+if ! FUZZ_SECONDS=${FUZZ_SECONDS:-15} scripts/fuzz.sh; then
+    echo "test: the fuzzer found a crash (see .cache/fuzz/)" >&2
+    status=1
+fi
+
 echo
 say "fmt ok, clippy ok, tests $( [ "$status" -eq 0 ] && echo ok || echo FAILED ) in $((SECONDS - started)) s"
 if [ "$status" -eq 0 ] && [ "${passed:-0}" -eq 0 ]; then

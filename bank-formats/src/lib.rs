@@ -141,8 +141,13 @@ pub struct Options {
 
 /// Reads a bank export.
 pub fn read(bytes: &[u8], options: &Options) -> Result<ParsedFile, Rejected> {
+    read_as(bytes, None, options)
+}
+
+/// Reads a bank export as `format`, or as the format its content shows when `None`.
+pub fn read_as(bytes: &[u8], format: Option<Format>, options: &Options) -> Result<ParsedFile, Rejected> {
     let (decoded, encoding) = text::decode(bytes)?;
-    let format = sniff(&decoded);
+    let format = format.unwrap_or_else(|| sniff(&decoded));
     let mut parsed = match format {
         Format::Qif => qif::read(&decoded)?,
         Format::Ofx1 | Format::Ofx2 => ofx::read(&decoded, format)?,
