@@ -27,6 +27,17 @@ pub enum Command {
     SeedDemo,
     /// Print the OpenAPI document (JSON) and exit; needs no database.
     Openapi,
+    /// Read a bank file as an import would and print the detected format, mapping, row
+    /// count, row errors and first rows; needs no database. Exit code 0 when the file was
+    /// read (even with row errors), 2 when it was rejected (the reason on stderr).
+    ImportPreview {
+        /// The bank file (CSV, OFX/QFX or QIF).
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// One JSON object: `format`, `mapping`, `rows`, `errors`, `sample`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +66,9 @@ pub struct Config {
     #[arg(long, env = "ML_TIMEOUT_MS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(10..=10_000))]
     pub ml_timeout_ms: u64,
+
+    #[command(flatten)]
+    pub imports: ImportArgs,
 
     #[command(flatten)]
     pub stores: StoreArgs,
@@ -95,4 +109,22 @@ pub struct AuthArgs {
     /// Turn on only behind a proxy that sets it (the bundled nginx does).
     #[arg(long, env = "TRUST_FORWARDED_FOR", default_value_t = false, action = ArgAction::Set)]
     pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Largest bank file an import accepts, in bytes (a larger upload gets 413).
+    #[arg(long, env = "IMPORT_MAX_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub import_max_bytes: usize,
+
+    /// Rows an import writes per database transaction (its resume granularity).
+    #[arg(long, env = "IMPORT_CHUNK_ROWS", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub import_chunk_rows: u32,
+
+    /// Seconds an import job stays with an API process that stopped answering before
+    /// another process takes it over and resumes it.
+    #[arg(long, env = "IMPORT_MIN_IDLE_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub import_min_idle_seconds: u64,
 }

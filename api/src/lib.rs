@@ -12,6 +12,7 @@ pub mod error;
 pub mod exchange_rates;
 pub mod goals;
 pub mod http;
+pub mod imports;
 pub mod ledgers;
 pub mod ml;
 pub mod money;

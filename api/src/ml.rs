@@ -97,6 +97,31 @@ impl MlClient {
         }
     }
 
+    /// Queues many transactions at once (an import's chunk), in one round trip.
+    pub async fn queue_many(&self, ledger: Uuid, transactions: &[Uuid]) {
+        if transactions.is_empty() {
+            return;
+        }
+        let mut pipeline = redis::pipe();
+        for transaction in transactions {
+            pipeline
+                .cmd("XADD")
+                .arg(QUEUE)
+                .arg("MAXLEN")
+                .arg("~")
+                .arg(1_000_000)
+                .arg("*")
+                .arg("ledger_id")
+                .arg(ledger.to_string())
+                .arg("transaction_id")
+                .arg(transaction.to_string())
+                .ignore();
+        }
+        if let Err(e) = self.redis.pipeline::<()>(&pipeline).await {
+            tracing::warn!(error = %e, count = transactions.len(), "cannot queue imported transactions for categorisation");
+        }
+    }
+
     /// Sends feedback in the background; a failure is logged, never shown to the user.
     pub fn feedback(&self, ledger: Uuid, feedback: FeedbackRequest) {
         let Some(base) = self.base.clone() else {

@@ -15,6 +15,7 @@ use crate::auth::tokens::{AccessKeys, random_token};
 use crate::config::{AuthArgs, Config};
 use crate::error::Error;
 use crate::http::{self, AppState, AuthSettings};
+use crate::imports::job::{self as import_job, ImportQueue, ImportSettings, ImportWorker};
 
 /// The settings `AuthArgs` describe, checked.
 pub fn auth_settings(args: &AuthArgs) -> Result<AuthSettings, ConfigError> {
@@ -71,9 +72,28 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             Duration::from_millis(config.ml_timeout_ms),
             redis.clone(),
         ),
-        events: service_kit::events::Events::new(redis),
+        events: service_kit::events::Events::new(redis.clone()),
+        imports: ImportSettings {
+            max_bytes: config.imports.import_max_bytes,
+            queue: ImportQueue::new(redis.clone(), import_job::STREAM),
+        },
         auth: Arc::new(auth),
     };
+    let worker = ImportWorker {
+        state: state.clone(),
+        redis,
+        stream: import_job::STREAM.to_owned(),
+        group: import_job::GROUP.to_owned(),
+        name: format!(
+            "{}-{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "api".to_owned()),
+            std::process::id()
+        ),
+        min_idle: Duration::from_secs(config.imports.import_min_idle_seconds),
+        chunk_rows: config.imports.import_chunk_rows as usize,
+    };
+    // Stops with the process; a job cut off mid-chunk rolls back and resumes elsewhere.
+    tokio::spawn(worker.run());
 
     server::run(
         listener,

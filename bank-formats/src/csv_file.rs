@@ -9,6 +9,7 @@ use crate::date::{self, DateOrder};
 use crate::{Format, ParsedFile, Rejected, Row, RowError, SourceAccount};
 
 /// Where the money is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AmountColumns {
@@ -22,6 +23,7 @@ pub enum AmountColumns {
 }
 
 /// How to read one bank's CSV layout. Columns are 0-based.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsvMapping {
     pub delimiter: char,
@@ -94,11 +96,12 @@ pub fn read(text: &str, mapping: Option<&CsvMapping>) -> Result<ParsedFile, Reje
         notes: Vec::new(),
     };
     let data = records.get(mapping.first_row..).unwrap_or_default();
-    // Footer: trailing records that hold no date (totals, "end of statement").
+    // Footer: trailing records with no digits where the date goes (totals, "end of
+    // statement"). A broken date (`2024-13-01`) is a row error, never a footer.
     let footer = data
         .iter()
         .rev()
-        .take_while(|r| !has_date(r, mapping.date_column))
+        .take_while(|r| is_footer(r, mapping.date_column))
         .count();
     if footer > 0 {
         parsed.notes.push(format!(
@@ -134,11 +137,8 @@ pub fn read(text: &str, mapping: Option<&CsvMapping>) -> Result<ParsedFile, Reje
     Ok(parsed)
 }
 
-fn has_date(record: &Record, column: usize) -> bool {
-    record
-        .cells
-        .get(column)
-        .is_some_and(|c| date::looks_like_date(c))
+fn is_footer(record: &Record, column: usize) -> bool {
+    !cell(record, column).bytes().any(|b| b.is_ascii_digit())
 }
 
 fn records(text: &str, delimiter: char) -> Result<Vec<Record>, Rejected> {
@@ -326,7 +326,7 @@ fn detect(records: &[Record], delimiter: char) -> Result<CsvMapping, Rejected> {
             let window = &records[i..records.len().min(i + 5)];
             records[i].cells.len() == width
                 && dated(&records[i])
-                && window.iter().filter(|r| dated(r)).count() * 2 > window.len()
+                && window.iter().filter(|r| dated(r)).count() * 2 >= window.len()
         })
         .ok_or_else(|| {
             Rejected::Layout(
@@ -357,10 +357,10 @@ fn detect(records: &[Record], delimiter: char) -> Result<CsvMapping, Rejected> {
 
     let date_column = pick_by_words(&header, &DATE_WORDS, |i| profile[i].dates)
         .or_else(|| (0..width).find(|&i| profile[i].dates))
-        .ok_or_else(|| Rejected::Layout("no column holds a date in every row".to_owned()))?;
+        .ok_or_else(|| Rejected::Layout("no column holds a date in most rows".to_owned()))?;
     let mut taken = vec![date_column];
     let amount = detect_amount(&header, &profile, &taken)
-        .ok_or_else(|| Rejected::Layout("no column holds amounts in every row".to_owned()))?;
+        .ok_or_else(|| Rejected::Layout("no column holds amounts in most rows".to_owned()))?;
     let amount_columns: Vec<usize> = match amount {
         AmountColumns::Signed { column } => vec![column],
         AmountColumns::DebitCredit { debit, credit } => vec![debit, credit],
@@ -446,9 +446,9 @@ fn detect_texts(
     reason = "a profile is a set of yes/no observations about one column"
 )]
 struct Profile {
-    /// Most values (three in five) are dates: a few broken rows or a footer do not hide it.
+    /// At least half the values are dates: broken rows or a footer do not hide it.
     dates: bool,
-    /// Most non-blank values are amounts, and at least one is not blank.
+    /// At least half the non-blank values are amounts, and at least one is not blank.
     amounts: bool,
     /// Every value is an amount.
     all_amounts: bool,
@@ -481,9 +481,8 @@ impl Profile {
         let distinct: std::collections::HashSet<&str> = present.iter().copied().collect();
         let lower = |v: &&str| v.to_lowercase();
         Profile {
-            dates: present.iter().filter(|v| date::looks_like_date(v)).count() * 5
-                >= values.len() * 3,
-            amounts: numeric * 5 >= present.len() * 3,
+            dates: present.iter().filter(|v| date::looks_like_date(v)).count() * 2 >= values.len(),
+            amounts: numeric * 2 >= present.len(),
             all_amounts: numeric == values.len(),
             flags: present
                 .iter()

@@ -145,7 +145,11 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<ParsedFile, Rejected> {
 }
 
 /// Reads a bank export as `format`, or as the format its content shows when `None`.
-pub fn read_as(bytes: &[u8], format: Option<Format>, options: &Options) -> Result<ParsedFile, Rejected> {
+pub fn read_as(
+    bytes: &[u8],
+    format: Option<Format>,
+    options: &Options,
+) -> Result<ParsedFile, Rejected> {
     let (decoded, encoding) = text::decode(bytes)?;
     let format = format.unwrap_or_else(|| sniff(&decoded));
     let mut parsed = match format {

@@ -3,6 +3,7 @@
 //! `/readyz` and `/metrics` endpoints, and serving with a graceful drain on SIGTERM.
 
 pub mod config_error;
+pub mod digest;
 pub mod events;
 pub mod exit;
 pub mod logging;

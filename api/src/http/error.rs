@@ -42,7 +42,7 @@ pub enum ApiError {
     /// 409: the request conflicts with current state.
     Conflict(Cow<'static, str>),
     /// 413: the body is larger than the limit.
-    PayloadTooLarge,
+    PayloadTooLarge(Option<String>),
     /// 415: the body is not JSON.
     UnsupportedMediaType,
     /// 429: too many attempts; try again after this many seconds.
@@ -73,7 +73,7 @@ impl ApiError {
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -90,7 +90,7 @@ impl ApiError {
             Self::Forbidden { code, .. } => code,
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
-            Self::PayloadTooLarge => "payload_too_large",
+            Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable(_) => "unavailable",
@@ -115,7 +115,11 @@ impl ApiError {
                 (message.to_string(), Value::Null)
             }
             Self::NotFound(what) => (format!("{what} not found"), Value::Null),
-            Self::PayloadTooLarge => ("the request body is too large".to_owned(), Value::Null),
+            Self::PayloadTooLarge(why) => (
+                why.clone()
+                    .unwrap_or_else(|| "the request body is too large".to_owned()),
+                Value::Null,
+            ),
             Self::UnsupportedMediaType => (
                 "send the body as JSON with `Content-Type: application/json`".to_owned(),
                 Value::Null,
@@ -227,7 +231,7 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(e.body_text()),
             JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::PayloadTooLarge
+                ApiError::PayloadTooLarge(None)
             }
             other => ApiError::BadRequest(other.body_text()),
         }

@@ -23,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::auth::ended_sessions::EndedSessions;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::AccessKeys;
+use crate::imports::job::ImportSettings;
 use crate::ml::MlClient;
 use service_kit::events::Events;
 
@@ -47,6 +48,7 @@ pub struct AppState {
     pub ended_sessions: EndedSessions,
     pub events: Events,
     pub ml: MlClient,
+    pub imports: ImportSettings,
     pub auth: Arc<AuthSettings>,
 }
 
@@ -84,7 +86,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
             .merge(crate::analytics::router())
             .merge(crate::budgets::routes::router())
             .merge(crate::goals::router())
-            .merge(crate::transactions::routes::router()),
+            .merge(crate::transactions::routes::router())
+            .merge(crate::imports::routes::router()),
     )
 }
 

@@ -277,7 +277,7 @@ impl Row {
 }
 
 /// `WHERE` conditions for `filter` (after `t.ledger_id = ...`).
-fn push_filter(q: &mut QueryBuilder<'_, Postgres>, filter: &Filter) {
+pub fn push_filter(q: &mut QueryBuilder<'_, Postgres>, filter: &Filter) {
     if let Some(user) = filter.member {
         q.push(" AND EXISTS (SELECT 1 FROM ledger_members m WHERE m.ledger_id = t.ledger_id AND m.user_id = ")
             .push_bind(user)

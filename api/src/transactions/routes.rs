@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(bulk))
         .routes(routes!(show, update, remove))
         .merge(super::transfers::router())
+        .merge(super::export::router())
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

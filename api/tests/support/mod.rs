@@ -20,6 +20,8 @@ use service_kit::stores::LazyRedis;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+/// The test servers' import limit (small, so the 413 is cheap to provoke).
+pub const IMPORT_MAX_BYTES: usize = 2 * 1024 * 1024;
 pub const PASSWORD: &str = "correct horse battery staple";
 /// The servers' default allowance for a refresh token used twice at once.
 pub const REFRESH_REUSE_GRACE_SECONDS: u64 = 30;
@@ -28,6 +30,10 @@ pub const REFRESH_REUSE_GRACE_SECONDS: u64 = 30;
 pub struct TestApi {
     pub base: String,
     pub pool: PgPool,
+    pub state: AppState,
+    /// This server's own import stream: tests share Redis, and a job worker must never
+    /// take another test's import (it would not find it in its own database).
+    pub import_stream: String,
 }
 
 impl TestApi {
@@ -64,12 +70,17 @@ impl TestApi {
         ml_worker_url: Option<String>,
     ) -> Self {
         let redis = LazyRedis::new(redis::Client::open(redis_url).expect("REDIS_URL"));
+        let import_stream = format!("ft:test:imports:{}", Uuid::new_v4().simple());
         let state = AppState {
             db: pool.clone(),
             limiter: RateLimiter::new(redis.clone()),
             ended_sessions: EndedSessions::new(redis.clone(), Duration::from_mins(15)),
             ml: api::ml::MlClient::new(ml_worker_url, Duration::from_secs(2), redis.clone()),
-            events: service_kit::events::Events::new(redis),
+            events: service_kit::events::Events::new(redis.clone()),
+            imports: api::imports::job::ImportSettings {
+                max_bytes: IMPORT_MAX_BYTES,
+                queue: api::imports::job::ImportQueue::new(redis, import_stream.clone()),
+            },
             auth: Arc::new(AuthSettings {
                 keys: AccessKeys::new(b"integration-test-signing-key-0123456789"),
                 access_ttl: Duration::from_mins(15),
@@ -82,7 +93,7 @@ impl TestApi {
             }),
         };
         let app = service_kit::server::with_standard_routes(
-            api::http::router(state, max_body_bytes),
+            api::http::router(state.clone(), max_body_bytes),
             Arc::new(Readiness::new(vec![], Duration::from_secs(1))),
             Arc::new(Metrics::new("api")),
         );
@@ -101,6 +112,28 @@ impl TestApi {
         Self {
             base: format!("http://{addr}"),
             pool,
+            state,
+            import_stream,
+        }
+    }
+
+    /// An import job worker on this server's stream and database, as `api serve` runs one.
+    pub fn import_worker(
+        &self,
+        name: &str,
+        min_idle: Duration,
+        chunk_rows: usize,
+    ) -> api::imports::job::ImportWorker {
+        let redis =
+            LazyRedis::new(redis::Client::open(testkit::stores::redis_url()).expect("REDIS_URL"));
+        api::imports::job::ImportWorker {
+            state: self.state.clone(),
+            redis,
+            stream: self.import_stream.clone(),
+            group: api::imports::job::GROUP.to_owned(),
+            name: name.to_owned(),
+            min_idle,
+            chunk_rows,
         }
     }
 
@@ -210,6 +243,29 @@ impl Client {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
         (status, value)
+    }
+
+    /// Sends `bytes` as a raw body (a file upload).
+    pub async fn upload(&self, path: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("x-forwarded-for", &self.ip)
+            .header("content-type", "application/octet-stream")
+            .body(bytes);
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        if let Some(token) = &self.bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("upload");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 /// How to get good model files back.
 pub const REBUILD_HINT: &str = "rebuild the model files with `make model`";
@@ -66,16 +65,7 @@ fn parse<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ManifestError
     })
 }
 
-/// Pure: lowercase hex sha256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
-}
+pub use service_kit::digest::sha256_hex;
 
 /// Every file `files` names, under `folder`, has the recorded sha256.
 fn verify_files(

@@ -1,0 +1,380 @@
+//! The import job worker, run inside every API process. A committed import's id goes on the
+//! Redis stream `ft:imports`; the API processes read it in one consumer group. A job reads
+//! the stored file again, plans it, and writes it in chunks: each chunk's rows and the
+//! import's cursor (`committed_rows`) change in one database transaction, so a process that
+//! dies mid-import leaves a consistent cursor, and whoever claims the entry next (after
+//! `min_idle`) resumes from it. Rows are inserted with `ON CONFLICT DO NOTHING` on the
+//! account's import id as well, so even a chunk written twice adds nothing twice. The entry
+//! is acknowledged only when the import is finished.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bank_formats::{CsvMapping, Format};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::json;
+use service_kit::stores::LazyRedis;
+use uuid::Uuid;
+
+use super::plan::PlannedRow;
+use super::{ImportStatus, read_file};
+use crate::dates::first_of_month;
+use crate::http::AppState;
+
+pub const STREAM: &str = "ft:imports";
+pub const GROUP: &str = "api-importers";
+
+/// Where committed imports are announced to the job workers.
+#[derive(Debug, Clone)]
+pub struct ImportQueue {
+    redis: LazyRedis,
+    stream: String,
+}
+
+impl ImportQueue {
+    pub fn new(redis: LazyRedis, stream: impl Into<String>) -> Self {
+        Self {
+            redis,
+            stream: stream.into(),
+        }
+    }
+
+    /// Announces a queued import. A failure is logged: the workers' sweep finds queued
+    /// imports in Postgres too.
+    pub async fn push(&self, import: Uuid) {
+        let mut command = redis::cmd("XADD");
+        command
+            .arg(&self.stream)
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(100_000)
+            .arg("*")
+            .arg("import_id")
+            .arg(import.to_string());
+        if let Err(e) = self.redis.query::<String>(&command).await {
+            tracing::warn!(error = %e, %import, "cannot announce an import; the sweep will pick it up");
+        }
+    }
+}
+
+/// Settings the import routes need.
+#[derive(Debug, Clone)]
+pub struct ImportSettings {
+    /// Largest file accepted (`IMPORT_MAX_BYTES`).
+    pub max_bytes: usize,
+    pub queue: ImportQueue,
+}
+
+/// The format an import row names.
+pub fn format_of(name: &str) -> Option<Format> {
+    [Format::Csv, Format::Ofx1, Format::Ofx2, Format::Qif]
+        .into_iter()
+        .find(|f| f.as_str() == name)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Retrying may work (the database or Redis is away): the entry stays pending.
+    #[error("{0}")]
+    Transient(String),
+    /// Retrying cannot work: the import is marked failed.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+impl From<sqlx::Error> for JobError {
+    fn from(e: sqlx::Error) -> Self {
+        JobError::Transient(e.to_string())
+    }
+}
+
+/// A stream entry as Redis returns it: `[id, [field, value, ...]]`.
+type Entry = (String, Vec<String>);
+
+#[derive(Debug)]
+pub struct ImportWorker {
+    pub state: AppState,
+    pub redis: LazyRedis,
+    pub stream: String,
+    pub group: String,
+    /// This process's consumer name.
+    pub name: String,
+    /// How long an entry stays with a consumer before another may claim it.
+    pub min_idle: Duration,
+    /// Rows per database transaction.
+    pub chunk_rows: usize,
+}
+
+impl ImportWorker {
+    /// Creates the consumer group (and the stream) if they do not exist yet.
+    pub async fn ensure_group(&self) -> Result<(), String> {
+        let created = self
+            .redis
+            .query::<()>(
+                redis::cmd("XGROUP")
+                    .arg("CREATE")
+                    .arg(&self.stream)
+                    .arg(&self.group)
+                    .arg("0")
+                    .arg("MKSTREAM"),
+            )
+            .await;
+        match created {
+            Err(e) if !e.contains("BUSYGROUP") => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Works forever: entries as they come, stale ones claimed, failures retried.
+    pub async fn run(self) {
+        loop {
+            let outcome = match self.ensure_group().await {
+                Ok(()) => self.step(Duration::from_secs(5)).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = outcome {
+                tracing::warn!(error = %e, "import worker: will retry");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+
+    /// One round: claim entries idle longer than `min_idle` (a crashed worker's), else wait
+    /// up to `block` for new ones; run each import; sweep queued imports nobody announced.
+    /// Returns how many entries were finished.
+    pub async fn step(&self, block: Duration) -> Result<usize, String> {
+        let idle_ms = u64::try_from(self.min_idle.as_millis()).unwrap_or(u64::MAX);
+        let (_, claimed, _): (String, Vec<Entry>, Vec<String>) = self
+            .redis
+            .query(
+                redis::cmd("XAUTOCLAIM")
+                    .arg(&self.stream)
+                    .arg(&self.group)
+                    .arg(&self.name)
+                    .arg(idle_ms)
+                    .arg("0-0")
+                    .arg("COUNT")
+                    .arg(1),
+            )
+            .await?;
+        let entries = if claimed.is_empty() {
+            let block_ms = u64::try_from(block.as_millis()).unwrap_or(0);
+            let reply: Option<Vec<(String, Vec<Entry>)>> = self
+                .redis
+                .query(
+                    redis::cmd("XREADGROUP")
+                        .arg("GROUP")
+                        .arg(&self.group)
+                        .arg(&self.name)
+                        .arg("COUNT")
+                        .arg(1)
+                        .arg("BLOCK")
+                        .arg(block_ms)
+                        .arg("STREAMS")
+                        .arg(&self.stream)
+                        .arg(">"),
+                )
+                .await?;
+            reply
+                .unwrap_or_default()
+                .into_iter()
+                .flat_map(|(_, e)| e)
+                .collect()
+        } else {
+            claimed
+        };
+        if entries.is_empty() {
+            self.sweep().await.map_err(|e| e.to_string())?;
+        }
+        let mut finished = 0;
+        for (entry, fields) in entries {
+            let import = fields
+                .chunks(2)
+                .find(|p| p[0] == "import_id")
+                .and_then(|p| p.get(1)?.parse::<Uuid>().ok());
+            let done = match import {
+                None => true,
+                Some(id) => match self.run_import(id).await {
+                    Ok(()) => true,
+                    Err(JobError::Permanent(message)) => {
+                        tracing::warn!(%id, error = %message, "import failed");
+                        self.fail(id, &message).await.is_ok()
+                    }
+                    Err(JobError::Transient(message)) => {
+                        tracing::warn!(%id, error = %message, "import interrupted; it resumes when claimed again");
+                        false
+                    }
+                },
+            };
+            if done {
+                self.redis
+                    .query::<u64>(
+                        redis::cmd("XACK")
+                            .arg(&self.stream)
+                            .arg(&self.group)
+                            .arg(&entry),
+                    )
+                    .await?;
+                finished += 1;
+            }
+        }
+        Ok(finished)
+    }
+
+    /// Imports queued while Redis was away have no stream entry: announce them again.
+    async fn sweep(&self) -> Result<(), sqlx::Error> {
+        let stale: Vec<Uuid> = sqlx::query_scalar(
+            "UPDATE imports SET updated_at = now()
+             WHERE status = 'queued' AND updated_at < now() - make_interval(secs => $1)
+             RETURNING id",
+        )
+        .bind(self.min_idle.as_secs_f64().max(1.0) * 2.0)
+        .fetch_all(&self.state.db)
+        .await?;
+        for id in stale {
+            self.state.imports.queue.push(id).await;
+        }
+        Ok(())
+    }
+
+    async fn fail(&self, id: Uuid, message: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE imports SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND status IN ('queued', 'running')")
+            .bind(id)
+            .bind(message)
+            .execute(&self.state.db)
+            .await
+            .map(drop)
+    }
+
+    /// Writes the import from its cursor to the end.
+    pub async fn run_import(&self, id: Uuid) -> Result<(), JobError> {
+        type Loaded = (
+            Uuid,
+            ImportStatus,
+            String,
+            Option<Vec<u8>>,
+            Option<sqlx::types::Json<CsvMapping>>,
+            sqlx::types::Json<HashMap<String, Uuid>>,
+            i32,
+        );
+        let loaded: Option<Loaded> = sqlx::query_as(
+            "UPDATE imports SET status = 'running', updated_at = now()
+             WHERE id = $1 AND status IN ('queued', 'running')
+             RETURNING ledger_id, status, format, file, mapping, account_map, committed_rows",
+        )
+        .bind(id)
+        .fetch_optional(&self.state.db)
+        .await?;
+        // Deleted, undone or finished meanwhile: nothing to do.
+        let Some((ledger_id, _, format, file, mapping, account_map, committed)) = loaded else {
+            return Ok(());
+        };
+        let parsed = read_file(
+            file.unwrap_or_default(),
+            format_of(&format),
+            mapping.map(|m| m.0),
+        )
+        .await
+        .map_err(|e| JobError::Permanent(format!("the file can no longer be read: {e:?}")))?;
+        let mut db = self.state.db.acquire().await?;
+        let targets = super::targets(&mut db, ledger_id, &parsed, &account_map.0)
+            .await
+            .map_err(|e| {
+                JobError::Permanent(format!("an account of the mapping is gone: {e:?}"))
+            })?;
+        drop(db);
+        let plan = super::plan::plan(&parsed, &targets);
+        let total = plan.rows.len();
+        let mut done = usize::try_from(committed).unwrap_or(0);
+        let mut months: Vec<NaiveDate> = Vec::new();
+        while done < total {
+            let chunk = &plan.rows[done..total.min(done + self.chunk_rows)];
+            let Some(inserted) = self.write_chunk(id, ledger_id, chunk, done).await? else {
+                // The cursor moved under us (another worker, or an undo): stop here.
+                return Ok(());
+            };
+            done += chunk.len();
+            months.extend(inserted.iter().map(|(_, day)| first_of_month(*day)));
+            months.sort_unstable();
+            months.dedup();
+            let ids: Vec<Uuid> = inserted.into_iter().map(|(id, _)| id).collect();
+            self.state.ml.queue_many(ledger_id, &ids).await;
+            let progress = json!({ "import_id": id, "committed_rows": done, "total_rows": total });
+            self.state
+                .events
+                .publish(ledger_id, "import.progress", &progress)
+                .await;
+        }
+        let finished: Option<(i32, i32)> = sqlx::query_as(
+            "UPDATE imports SET status = 'completed', completed_at = now(), updated_at = now(), file = NULL
+             WHERE id = $1 AND status = 'running' RETURNING inserted_rows, error_rows",
+        )
+        .bind(id)
+        .fetch_optional(&self.state.db)
+        .await?;
+        if let Some((inserted, errors)) = finished {
+            let total = i32::try_from(total).unwrap_or(i32::MAX);
+            let summary = json!({
+                "import_id": id, "inserted_rows": inserted, "duplicate_rows": total - inserted, "error_rows": errors,
+            });
+            self.state
+                .events
+                .publish(ledger_id, "import.completed", &summary)
+                .await;
+            crate::budgets::alerts::check_later(&self.state, ledger_id, months);
+        }
+        Ok(())
+    }
+
+    /// One chunk and the cursor in one transaction; `None` when the cursor was not at
+    /// `from` (someone else is writing this import, or it was undone).
+    async fn write_chunk(
+        &self,
+        id: Uuid,
+        ledger_id: Uuid,
+        rows: &[PlannedRow],
+        from: usize,
+    ) -> Result<Option<Vec<(Uuid, NaiveDate)>>, JobError> {
+        let mut tx = self.state.db.begin().await?;
+        let advanced = sqlx::query(
+            "UPDATE imports SET committed_rows = $3, updated_at = now()
+             WHERE id = $1 AND committed_rows = $2 AND status = 'running'",
+        )
+        .bind(id)
+        .bind(i32::try_from(from).unwrap_or(i32::MAX))
+        .bind(i32::try_from(from + rows.len()).unwrap_or(i32::MAX))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if advanced == 0 {
+            return Ok(None);
+        }
+        let inserted: Vec<(Uuid, NaiveDate)> = sqlx::query_as(
+            "INSERT INTO transactions (ledger_id, account_id, booked_on, amount, payee, description,
+                                       import_id, import_job_id)
+             SELECT $1, r.account_id, r.booked_on, r.amount, r.payee, r.description, r.import_id, $8
+             FROM UNNEST($2::uuid[], $3::date[], $4::numeric[], $5::text[], $6::text[], $7::text[])
+                  AS r(account_id, booked_on, amount, payee, description, import_id)
+             ON CONFLICT (account_id, import_id) WHERE import_id IS NOT NULL DO NOTHING
+             RETURNING id, booked_on",
+        )
+        .bind(ledger_id)
+        .bind(rows.iter().map(|r| r.account_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.date).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.amount).collect::<Vec<Decimal>>())
+        .bind(rows.iter().map(|r| r.payee.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.description.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.import_id.as_str()).collect::<Vec<_>>())
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE imports SET inserted_rows = inserted_rows + $2 WHERE id = $1")
+            .bind(id)
+            .bind(i32::try_from(inserted.len()).unwrap_or(i32::MAX))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(inserted))
+    }
+}

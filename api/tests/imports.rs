@@ -1,0 +1,641 @@
+//! Imports end to end against the real Postgres and Redis: upload → preview → commit by the
+//! job worker → undo; duplicates across files; a job that dies halfway resumes without losing
+//! or repeating a row; mappings saved as presets; multi-account files; bad files; export.
+
+mod support;
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use support::{Client, IMPORT_MAX_BYTES, TestApi, assert_error};
+use uuid::Uuid;
+
+fn fixture(path: &str) -> Vec<u8> {
+    let root =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/import");
+    std::fs::read(root.join(path)).expect("fixture")
+}
+
+async fn account(client: &Client, ledger: Uuid, name: &str, currency: &str) -> Uuid {
+    let (status, body) = client
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/accounts"),
+            json!({ "name": name, "kind": "checking", "currency": currency }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().expect("id").parse().expect("uuid")
+}
+
+async fn upload(client: &Client, ledger: Uuid, account: Uuid, bytes: Vec<u8>) -> Value {
+    let (status, body) = client
+        .upload(
+            &format!(
+                "/api/v1/ledgers/{ledger}/imports?account_id={account}&file_name=statement.csv"
+            ),
+            bytes,
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body
+}
+
+fn id_of(import: &Value) -> String {
+    import["id"].as_str().expect("id").to_owned()
+}
+
+async fn commit(
+    client: &Client,
+    ledger: Uuid,
+    import: &Value,
+    body: Option<Value>,
+) -> (u16, Value) {
+    client
+        .send(
+            Method::POST,
+            &format!("/api/v1/ledgers/{ledger}/imports/{}/commit", id_of(import)),
+            body,
+        )
+        .await
+}
+
+/// Runs the worker until the import leaves the queue; returns the import.
+async fn finish(api: &TestApi, client: &Client, ledger: Uuid, import: &Value) -> Value {
+    let worker = api.import_worker("test-worker", Duration::from_mins(1), 1_000);
+    worker.ensure_group().await.expect("group");
+    for _ in 0..50 {
+        worker.step(Duration::from_millis(100)).await.expect("step");
+        let (_, now) = client
+            .get(&format!(
+                "/api/v1/ledgers/{ledger}/imports/{}",
+                id_of(import)
+            ))
+            .await;
+        if now["status"] != "queued" && now["status"] != "running" {
+            return now;
+        }
+    }
+    panic!("the import did not finish");
+}
+
+async fn rows(api: &TestApi, account: Uuid) -> Vec<(String, String, String)> {
+    sqlx::query_as::<_, (String, String, String)>(
+        "SELECT booked_on::text, amount::numeric(20,2)::text, payee || '|' || description
+         FROM transactions WHERE account_id = $1 ORDER BY booked_on, amount, payee",
+    )
+    .bind(account)
+    .fetch_all(&api.pool)
+    .await
+    .expect("rows")
+}
+
+fn csv(lines: &[&str]) -> Vec<u8> {
+    format!("Date,Payee,Amount\n{}\n", lines.join("\n")).into_bytes()
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn a_file_is_previewed_committed_in_the_background_and_undone(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let checking = account(&alice, ledger, "Checking", "EUR").await;
+
+    let preview = upload(&alice, ledger, checking, fixture("csv/csv2ofx/outbank.csv")).await;
+    assert_eq!(preview["status"], "previewed");
+    assert_eq!(preview["format"], "csv");
+    assert_eq!(
+        (preview["total_rows"].as_i64(), preview["new_rows"].as_i64()),
+        (Some(4), Some(4))
+    );
+    assert_eq!(preview["mapping"]["delimiter"], ";");
+    assert_eq!(preview["preview"]["sample"][1]["amount"], "-63.89");
+    assert_eq!(preview["preview"]["sample"][1]["payee"], "Shell Gas");
+    assert_eq!(preview["preview"]["sample"][1]["duplicate"], false);
+    assert!(
+        rows(&api, checking).await.is_empty(),
+        "a preview writes nothing"
+    );
+
+    let (status, queued) = commit(&alice, ledger, &preview, None).await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!(queued["status"], "queued");
+    let (status, again) = commit(&alice, ledger, &preview, None).await;
+    assert_error(status, &again, 409, "conflict");
+
+    let done = finish(&api, &alice, ledger, &preview).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(
+        (
+            done["committed_rows"].as_i64(),
+            done["inserted_rows"].as_i64()
+        ),
+        (Some(4), Some(4))
+    );
+    let written = rows(&api, checking).await;
+    assert_eq!(written.len(), 4);
+    assert!(written.contains(&(
+        "2019-02-08".into(),
+        "-63.89".into(),
+        "Shell Gas|Shell Gas purchase MASTER 0123456789".into()
+    )));
+    let queued_for_ml: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM transactions WHERE account_id = $1 AND category_id IS NULL",
+    )
+    .bind(checking)
+    .fetch_one(&api.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        queued_for_ml, 4,
+        "imported rows wait for the ML worker uncategorised"
+    );
+
+    let (status, undone) = alice
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/ledgers/{ledger}/imports/{}", id_of(&preview)),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{undone}");
+    assert_eq!(undone["status"], "reverted");
+    assert!(rows(&api, checking).await.is_empty());
+    let (status, body) = alice
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/ledgers/{ledger}/imports/{}", id_of(&preview)),
+            None,
+        )
+        .await;
+    assert_error(status, &body, 409, "conflict");
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn reimporting_adds_nothing_twice_and_identical_rows_both_stay(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let checking = account(&alice, ledger, "Checking", "EUR").await;
+    // Two genuinely identical coffees on one day.
+    let first = csv(&[
+        "2024-01-05,Coffee,-3.50",
+        "2024-01-05,Coffee,-3.50",
+        "2024-01-06,Tea,-2.00",
+    ]);
+    let a = upload(&alice, ledger, checking, first.clone()).await;
+    assert_eq!(commit(&alice, ledger, &a, None).await.0, 202);
+    assert_eq!(finish(&api, &alice, ledger, &a).await["inserted_rows"], 3);
+
+    let same = upload(&alice, ledger, checking, first).await;
+    assert_eq!(
+        (same["new_rows"].as_i64(), same["duplicate_rows"].as_i64()),
+        (Some(0), Some(3))
+    );
+    assert!(
+        same["preview"]["sample"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["duplicate"] == true)
+    );
+
+    let overlapping = csv(&[
+        "2024-01-06,TEA,-2",
+        "2024-01-05,Coffee,-3.50",
+        "2024-01-05,Coffee,-3.50",
+        "2024-01-07,Cake,-4.20",
+    ]);
+    let b = upload(&alice, ledger, checking, overlapping).await;
+    assert_eq!(
+        (b["new_rows"].as_i64(), b["duplicate_rows"].as_i64()),
+        (Some(1), Some(3))
+    );
+    assert_eq!(commit(&alice, ledger, &b, None).await.0, 202);
+    let done = finish(&api, &alice, ledger, &b).await;
+    assert_eq!(
+        (
+            done["inserted_rows"].as_i64(),
+            done["committed_rows"].as_i64()
+        ),
+        (Some(1), Some(4))
+    );
+    assert_eq!(rows(&api, checking).await.len(), 4);
+
+    // Undoing the second import removes only the row it added.
+    let (status, _) = alice
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/ledgers/{ledger}/imports/{}", id_of(&b)),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let left: Vec<String> = rows(&api, checking)
+        .await
+        .into_iter()
+        .map(|r| r.2)
+        .collect();
+    assert_eq!(left, ["Coffee|", "Coffee|", "Tea|"]);
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn a_job_cut_off_halfway_resumes_without_losing_or_repeating_a_row(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let checking = account(&alice, ledger, "Checking", "EUR").await;
+    let lines: Vec<String> = (0..6_000)
+        .map(|i| {
+            format!(
+                "2024-{:02}-{:02},Shop {},-{}.{:02}",
+                1 + i % 12,
+                1 + i % 28,
+                i % 7,
+                i,
+                i % 100
+            )
+        })
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let import = upload(&alice, ledger, checking, csv(&lines)).await;
+    assert_eq!(import["total_rows"], 6_000);
+    assert_eq!(commit(&alice, ledger, &import, None).await.0, 202);
+
+    // The first worker takes the job and dies once part of it is written.
+    let first = api.import_worker("doomed", Duration::from_millis(300), 500);
+    first.ensure_group().await.expect("group");
+    let running = tokio::spawn(async move { first.step(Duration::from_secs(1)).await });
+    let id: Uuid = id_of(&import).parse().unwrap();
+    let mut committed = 0;
+    for _ in 0..400 {
+        committed =
+            sqlx::query_scalar::<_, i32>("SELECT committed_rows FROM imports WHERE id = $1")
+                .bind(id)
+                .fetch_one(&api.pool)
+                .await
+                .unwrap();
+        if committed >= 1_000 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    running.abort();
+    let _ = running.await;
+    assert!(
+        (1_000..6_000).contains(&committed),
+        "the job was cut off halfway ({committed} rows in)"
+    );
+    let written: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM transactions WHERE import_job_id = $1")
+            .bind(id)
+            .fetch_one(&api.pool)
+            .await
+            .unwrap();
+    let cursor: i32 = sqlx::query_scalar("SELECT committed_rows FROM imports WHERE id = $1")
+        .bind(id)
+        .fetch_one(&api.pool)
+        .await
+        .unwrap();
+    assert_eq!(written, i64::from(cursor), "rows and cursor move together");
+
+    // Another process claims the stale entry and finishes from the cursor.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let second = api.import_worker("rescuer", Duration::from_millis(300), 500);
+    assert_eq!(
+        second.step(Duration::from_millis(100)).await.expect("step"),
+        1
+    );
+    let (_, done) = alice
+        .get(&format!("/api/v1/ledgers/{ledger}/imports/{id}"))
+        .await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(
+        (
+            done["committed_rows"].as_i64(),
+            done["inserted_rows"].as_i64()
+        ),
+        (Some(6_000), Some(6_000))
+    );
+    let (count, distinct): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(DISTINCT import_id) FROM transactions WHERE account_id = $1",
+    )
+    .bind(checking)
+    .fetch_one(&api.pool)
+    .await
+    .unwrap();
+    assert_eq!((count, distinct), (6_000, 6_000));
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn an_edited_mapping_is_saved_and_used_for_the_next_file(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let card = account(&alice, ledger, "Card", "USD").await;
+    // Card exports list purchases as positive amounts.
+    let first = upload(
+        &alice,
+        ledger,
+        card,
+        fixture("csv/csv2ofx/pcmastercard.csv"),
+    )
+    .await;
+    assert_eq!(first["preview"]["sample"][0]["amount"], "36.33");
+    let mut mapping = first["mapping"].clone();
+    mapping["negate"] = json!(true);
+    let (status, edited) = alice
+        .send(
+            Method::PUT,
+            &format!("/api/v1/ledgers/{ledger}/imports/{}/mapping", id_of(&first)),
+            Some(json!({ "mapping": mapping, "save_as": "PC Mastercard" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["preview"]["sample"][0]["amount"], "-36.33");
+    assert_eq!(edited["preset_name"], "PC Mastercard");
+
+    let second = upload(
+        &alice,
+        ledger,
+        card,
+        fixture("csv/csv2ofx/pcmastercard.csv"),
+    )
+    .await;
+    assert_eq!(second["preset_name"], "PC Mastercard");
+    assert_eq!(second["preview"]["sample"][0]["amount"], "-36.33");
+    let (_, presets) = alice
+        .get(&format!("/api/v1/ledgers/{ledger}/import-presets"))
+        .await;
+    assert_eq!(presets[0]["name"], "PC Mastercard");
+
+    let mut broken = mapping.clone();
+    broken["date_column"] = json!(40);
+    let (status, body) = alice
+        .send(
+            Method::PUT,
+            &format!(
+                "/api/v1/ledgers/{ledger}/imports/{}/mapping",
+                id_of(&second)
+            ),
+            Some(json!({ "mapping": broken })),
+        )
+        .await;
+    assert_error(status, &body, 422, "validation_failed");
+    assert!(body.to_string().contains("column 41"), "{body}");
+}
+
+const TWO_ACCOUNTS: &str = "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX><BANKMSGSRSV1>
+<STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>1<ACCTID>111<ACCTTYPE>CHECKING</BANKACCTFROM>
+<BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20240105<TRNAMT>-10.00<FITID>A1<NAME>Grocer</STMTTRN></BANKTRANLIST>
+</STMTRS></STMTTRNRS>
+<STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>1<ACCTID>222<ACCTTYPE>SAVINGS</BANKACCTFROM>
+<BANKTRANLIST><STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20240106<TRNAMT>250,00<FITID>B1<NAME>Interest</STMTTRN></BANKTRANLIST>
+</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>";
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn a_file_with_two_accounts_goes_where_the_user_maps_it(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let checking = account(&alice, ledger, "Checking", "EUR").await;
+    let savings = account(&alice, ledger, "Savings", "EUR").await;
+    let preview = upload(&alice, ledger, checking, TWO_ACCOUNTS.as_bytes().to_vec()).await;
+    assert_eq!(preview["format"], "ofx1");
+    let sources = preview["preview"]["source_accounts"].as_array().unwrap();
+    assert_eq!(
+        (sources[0]["id"].as_str(), sources[1]["id"].as_str()),
+        (Some("111"), Some("222"))
+    );
+    assert!(sources.iter().all(|s| s["account_id"].is_null()));
+    let (status, body) = commit(&alice, ledger, &preview, None).await;
+    assert_error(status, &body, 409, "conflict");
+
+    let (status, body) = commit(
+        &alice,
+        ledger,
+        &preview,
+        Some(json!({ "accounts": { "111": checking, "222": Uuid::new_v4() } })),
+    )
+    .await;
+    assert_error(status, &body, 422, "validation_failed");
+    let (status, queued) = commit(
+        &alice,
+        ledger,
+        &preview,
+        Some(json!({ "accounts": { "111": checking, "222": savings } })),
+    )
+    .await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!(queued["total_rows"], 2);
+    assert_eq!(
+        finish(&api, &alice, ledger, &preview).await["inserted_rows"],
+        2
+    );
+    assert_eq!(
+        rows(&api, checking).await,
+        [("2024-01-05".into(), "-10.00".into(), "Grocer|".into())]
+    );
+    assert_eq!(
+        rows(&api, savings).await,
+        [("2024-01-06".into(), "250.00".into(), "Interest|".into())]
+    );
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn bad_files_and_bad_callers_get_clear_errors(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let (bob, bobs_ledger) = api.user("Bob").await;
+    let checking = account(&alice, ledger, "Checking", "EUR").await;
+    let path = format!("/api/v1/ledgers/{ledger}/imports?account_id={checking}");
+
+    let (status, body) = alice.upload(&path, Vec::new()).await;
+    assert_error(status, &body, 422, "validation_failed");
+    assert_eq!(
+        body["error"]["details"]["fields"][0]["message"], "the file is empty",
+        "{body}"
+    );
+    let (status, body) = alice
+        .upload(&path, fixture("ofx/ofxparse/error_message.ofx"))
+        .await;
+    assert_error(status, &body, 422, "validation_failed");
+    assert!(
+        body.to_string()
+            .contains("General Server Error (code 2000)"),
+        "{body}"
+    );
+    let (status, body) = alice
+        .upload(&path, b"<OFX>\n<STMTRS>\n  <TRNAMT 5\n</OFX>".to_vec())
+        .await;
+    assert_error(status, &body, 422, "validation_failed");
+    assert!(body.to_string().contains("line 3, column 3"), "{body}");
+    let (status, body) = alice.upload(&path, vec![b'a'; IMPORT_MAX_BYTES + 1]).await;
+    assert_error(status, &body, 413, "payload_too_large");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("IMPORT_MAX_BYTES"),
+        "{body}"
+    );
+
+    // Rows that fail are listed; the rest can still be imported.
+    let partial = upload(
+        &alice,
+        ledger,
+        checking,
+        csv(&[
+            "2024-01-05,Coffee,-3.50",
+            "2024-02-30,Broken,-1",
+            "2024-01-07,Fine,-3.505",
+        ]),
+    )
+    .await;
+    assert_eq!(
+        (
+            partial["total_rows"].as_i64(),
+            partial["error_rows"].as_i64()
+        ),
+        (Some(1), Some(2))
+    );
+    let errors: Vec<i64> = partial["preview"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(errors, [3, 4]);
+
+    // Another ledger's import does not exist for Bob; his own account is not in Alice's ledger.
+    let (status, _) = bob
+        .get(&format!(
+            "/api/v1/ledgers/{ledger}/imports/{}",
+            id_of(&partial)
+        ))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = bob
+        .get(&format!(
+            "/api/v1/ledgers/{bobs_ledger}/imports/{}",
+            id_of(&partial)
+        ))
+        .await;
+    assert_eq!(status, 404);
+    let (status, body) = alice
+        .upload(
+            &format!(
+                "/api/v1/ledgers/{ledger}/imports?account_id={}",
+                Uuid::new_v4()
+            ),
+            csv(&["2024-01-05,Coffee,-3.50"]),
+        )
+        .await;
+    assert_error(status, &body, 422, "validation_failed");
+
+    // A viewer reads imports but cannot upload or commit.
+    let (_, invite) = alice
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/invites"),
+            json!({ "role": "viewer" }),
+        )
+        .await;
+    assert_eq!(
+        bob.post("/api/v1/invites/accept", json!({ "code": invite["code"] }))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        bob.get(&format!("/api/v1/ledgers/{ledger}/imports"))
+            .await
+            .0,
+        200
+    );
+    let (status, body) = bob.upload(&path, csv(&["2024-01-05,Coffee,-3.50"])).await;
+    assert_error(status, &body, 403, "insufficient_role");
+    let (status, _) = commit(&bob, ledger, &partial, None).await;
+    assert_eq!(status, 403);
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn exports_stream_the_filtered_list_with_formulas_neutralised(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let checking = account(&alice, ledger, "Checking", "EUR").await;
+    for (date, amount, payee) in [
+        ("2024-01-05", "-3.50", "=HYPERLINK(\"x\")"),
+        ("2024-01-06", "1200", "Salary, March"),
+        ("2024-02-01", "-20", "@risk"),
+    ] {
+        let (status, body) = alice
+            .post(
+                &format!("/api/v1/ledgers/{ledger}/transactions"),
+                json!({ "account_id": checking, "date": date, "amount": amount, "payee": payee }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let response = alice
+        .request(
+            Method::GET,
+            &format!("/api/v1/ledgers/{ledger}/transactions/export.csv?sort=date"),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let text = response.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "date,account,amount,currency,payee,description,category,tags,notes,status,import_id,id"
+    );
+    assert!(
+        lines[1].starts_with("2024-01-05,Checking,-3.50,EUR,\"'=HYPERLINK(\"\"x\"\")\","),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("2024-01-06,Checking,1200.00,EUR,\"Salary, March\","),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with("2024-02-01,Checking,-20.00,EUR,'@risk,"),
+        "{}",
+        lines[3]
+    );
+    assert_eq!(lines.len(), 4);
+
+    let (status, body) = alice
+        .get(&format!(
+            "/api/v1/ledgers/{ledger}/transactions/export.json?from=2024-01-06&sort=-date"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let payees: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["payee"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        payees,
+        ["@risk", "Salary, March"],
+        "JSON keeps the text as it is"
+    );
+
+    let (status, body) = alice
+        .get(&format!(
+            "/api/v1/ledgers/{ledger}/transactions/export.csv?limit=5"
+        ))
+        .await;
+    assert_error(status, &body, 400, "bad_request");
+    let (bob, _) = api.user("Bob").await;
+    assert_eq!(
+        bob.get(&format!("/api/v1/ledgers/{ledger}/transactions/export.csv"))
+            .await
+            .0,
+        404
+    );
+}
