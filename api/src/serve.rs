@@ -75,13 +75,15 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         events: service_kit::events::Events::new(redis.clone()),
         imports: ImportSettings {
             max_bytes: config.imports.import_max_bytes,
-            queue: ImportQueue::new(redis.clone(), import_job::STREAM),
+            queue: ImportQueue::new(redis, import_job::STREAM),
         },
         auth: Arc::new(auth),
     };
     let worker = ImportWorker {
         state: state.clone(),
-        redis,
+        // Its own connection: XREADGROUP BLOCK holds a connection until an entry comes, and
+        // on the shared one every request's Redis call would wait behind it.
+        redis: config.stores.redis()?,
         stream: import_job::STREAM.to_owned(),
         group: import_job::GROUP.to_owned(),
         name: format!(

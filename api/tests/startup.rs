@@ -87,3 +87,34 @@ async fn a_port_in_use_stops_the_api_naming_the_setting() {
     let env = [("LISTEN_ADDR", taken.local_addr().expect("addr").to_string())];
     bad_setting_stops_the_binary(API, &env, "invalid LISTEN_ADDR (--listen-addr)").await;
 }
+
+/// The import worker waits for jobs with a blocking Redis read. On its own connection that
+/// costs nothing; on the shared one, every request's Redis call (readiness, sign-out checks,
+/// rate limits) waited behind it for seconds.
+#[sqlx::test]
+async fn the_import_worker_does_not_hold_up_other_redis_calls(pool: PgPool) {
+    let service = testkit::service::Service::spawn(
+        API,
+        &[
+            (
+                "DATABASE_URL",
+                database_url(&test_database(&pool), postgres_addr()),
+            ),
+            ("REDIS_URL", testkit::stores::redis_url()),
+        ],
+    )
+    .await;
+    testkit::readiness::wait_for_readyz(&service, "ready", |status, _| status == 200).await;
+    for attempt in 0..8 {
+        let started = std::time::Instant::now();
+        let (status, body) = testkit::readiness::get_json(&service.url("/readyz")).await;
+        assert_eq!(status, 200, "attempt {attempt}: {body}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(500),
+            "attempt {attempt}: /readyz took {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    service.terminate().await;
+}

@@ -95,6 +95,7 @@ type Entry = (String, Vec<String>);
 #[derive(Debug)]
 pub struct ImportWorker {
     pub state: AppState,
+    /// A connection of its own: a blocking read must not hold up the API's other calls.
     pub redis: LazyRedis,
     pub stream: String,
     pub group: String,
