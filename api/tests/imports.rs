@@ -606,6 +606,12 @@ async fn exports_stream_the_filtered_list_with_formulas_neutralised(pool: PgPool
         lines[3]
     );
     assert_eq!(lines.len(), 4);
+    assert_eq!(
+        lines[3].split(',').count(),
+        12,
+        "empty cells keep their place: {}",
+        lines[3]
+    );
 
     let (status, body) = alice
         .get(&format!(

@@ -1,16 +1,13 @@
 //! Export of a filtered transaction list as CSV or JSON, streamed: rows go from a Postgres
 //! cursor through a small bounded channel to the response, so memory stays flat whether the
 //! list has ten rows or a million. CSV cells a spreadsheet would run as a formula are
-//! neutralised.
-
-use std::borrow::Cow;
+//! neutralised (by the `csv_cell` SQL function, migration 0014).
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use serde::Serialize;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use tokio::sync::mpsc;
 use utoipa_axum::router::OpenApiRouter;
@@ -33,46 +30,20 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Bytes gathered before a piece goes to the client.
 const PIECE: usize = 64 * 1024;
 
-/// Pure: a text cell as a spreadsheet should show it. Cells starting with `=`, `+`, `-`,
-/// `@`, tab or CR are formulas to spreadsheets; a leading `'` makes them text.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
+const CSV_HEADER: &str =
+    "date,account,amount,currency,payee,description,category,tags,notes,status,import_id,id\r\n";
 
-#[derive(Debug, sqlx::FromRow, Serialize)]
-struct ExportRow {
-    id: Uuid,
-    date: chrono::NaiveDate,
-    account: String,
-    amount: String,
-    currency: String,
-    payee: String,
-    description: String,
-    category: Option<String>,
-    tags: Vec<String>,
-    notes: String,
-    status: String,
-    import_id: Option<String>,
-}
-
-const CSV_HEADER: [&str; 12] = [
-    "date",
-    "account",
-    "amount",
-    "currency",
-    "payee",
-    "description",
-    "category",
-    "tags",
-    "notes",
-    "status",
-    "import_id",
-    "id",
-];
+/// Each row arrives as one line of text, formatted by Postgres (CSV cells through the
+/// `csv_cell` function, which also neutralises formulas; JSON through `json_build_object`):
+/// decoding one column instead of twelve is what lets a million rows stream in seconds.
+const CSV_LINE: &str = "concat_ws(',', t.booked_on, csv_cell(a.name), round(t.amount, c.minor_units),
+    a.currency, csv_cell(t.payee), csv_cell(t.description),
+    csv_cell(CASE WHEN t.has_splits THEN 'Split' ELSE cat.name END),
+    csv_cell(array_to_string(t.tags, ';')), csv_cell(t.notes), t.status, csv_cell(t.import_id), t.id)";
+const JSON_LINE: &str = "json_build_object('id', t.id, 'date', t.booked_on, 'account', a.name,
+    'amount', round(t.amount, c.minor_units)::text, 'currency', a.currency, 'payee', t.payee,
+    'description', t.description, 'category', CASE WHEN t.has_splits THEN 'Split' ELSE cat.name END,
+    'tags', t.tags, 'notes', t.notes, 'status', t.status, 'import_id', t.import_id)::text";
 
 #[derive(Debug, Clone, Copy)]
 enum Shape {
@@ -168,17 +139,17 @@ async fn produce(
     shape: Shape,
     sender: mpsc::Sender<Result<Bytes, std::io::Error>>,
 ) {
-    let mut q = QueryBuilder::<Postgres>::new(
-        "SELECT t.id, t.booked_on AS date, a.name AS account, round(t.amount, c.minor_units)::text AS amount,
-                a.currency::text AS currency, t.payee, t.description,
-                CASE WHEN t.has_splits THEN 'Split' ELSE cat.name END AS category,
-                t.tags, t.notes, t.status::text AS status, t.import_id
-         FROM transactions t
+    let line = match shape {
+        Shape::Csv => CSV_LINE,
+        Shape::Json => JSON_LINE,
+    };
+    let mut q = QueryBuilder::<Postgres>::new(format!(
+        "SELECT {line} FROM transactions t
          JOIN accounts a ON a.id = t.account_id
          JOIN currencies c ON c.code = a.currency
          LEFT JOIN categories cat ON cat.id = t.category_id
-         WHERE t.ledger_id = ",
-    );
+         WHERE t.ledger_id = "
+    ));
     q.push_bind(ledger_id);
     list::push_filter(&mut q, &filter);
     let (column, direction) = match sort {
@@ -189,11 +160,11 @@ async fn produce(
     };
     q.push(format!(" ORDER BY {column} {direction}, t.id {direction}"));
     let mut buffer: Vec<u8> = Vec::with_capacity(PIECE * 2);
-    match shape {
-        Shape::Csv => csv_record(&mut buffer, CSV_HEADER),
-        Shape::Json => buffer.push(b'['),
-    }
-    let mut rows = q.build_query_as::<ExportRow>().fetch(&db);
+    buffer.extend_from_slice(match shape {
+        Shape::Csv => CSV_HEADER.as_bytes(),
+        Shape::Json => b"[",
+    });
+    let mut rows = q.build_query_scalar::<String>().fetch(&db);
     let mut first = true;
     while let Some(row) = rows.next().await {
         let row = match row {
@@ -208,32 +179,14 @@ async fn produce(
         };
         match shape {
             Shape::Csv => {
-                let tags = row.tags.join(";");
-                let date = row.date.to_string();
-                let id = row.id.to_string();
-                csv_record(
-                    &mut buffer,
-                    [
-                        date.as_str(),
-                        &neutralise(&row.account),
-                        &row.amount,
-                        &row.currency,
-                        &neutralise(&row.payee),
-                        &neutralise(&row.description),
-                        &neutralise(row.category.as_deref().unwrap_or("")),
-                        &neutralise(&tags),
-                        &neutralise(&row.notes),
-                        &row.status,
-                        &neutralise(row.import_id.as_deref().unwrap_or("")),
-                        &id,
-                    ],
-                );
+                buffer.extend_from_slice(row.as_bytes());
+                buffer.extend_from_slice(b"\r\n");
             }
             Shape::Json => {
                 if !first {
                     buffer.push(b',');
                 }
-                let _ = serde_json::to_writer(&mut buffer, &row);
+                buffer.extend_from_slice(row.as_bytes());
             }
         }
         first = false;
@@ -250,47 +203,4 @@ async fn produce(
         buffer.push(b']');
     }
     let _ = sender.send(Ok(Bytes::from(buffer))).await;
-}
-
-/// Pure: appends one CSV record (RFC 4180: cells with a comma, quote or line break are
-/// quoted, quotes doubled; CRLF ends the record).
-fn csv_record<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>) {
-    for (i, cell) in cells.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        if cell.contains([',', '"', '\n', '\r']) {
-            out.push(b'"');
-            out.extend_from_slice(cell.replace('"', "\"\"").as_bytes());
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(cell.as_bytes());
-        }
-    }
-    out.extend_from_slice(b"\r\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_become_text() {
-        for cell in ["=SUM(A1)", "+1", "-2+3", "@cmd", "\tx", "\rx"] {
-            assert_eq!(neutralise(cell), format!("'{cell}"));
-        }
-        assert_eq!(neutralise("Coffee"), "Coffee");
-        assert_eq!(neutralise(""), "");
-        assert_eq!(neutralise("a=b"), "a=b");
-    }
-
-    #[test]
-    fn csv_records_quote_what_needs_it() {
-        let mut out = Vec::new();
-        csv_record(&mut out, ["plain", "a,b", "say \"hi\"", "two\nlines", ""]);
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
-        );
-    }
 }
