@@ -7,6 +7,7 @@ use std::time::Duration;
 use service_kit::metrics::Metrics;
 use service_kit::probes::{Condition, Readiness};
 use service_kit::stores::{PostgresCheck, RedisCheck};
+use service_kit::streams::GroupReader;
 use service_kit::{ConfigError, schema, server};
 
 use crate::auth::ended_sessions::EndedSessions;
@@ -81,17 +82,19 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     };
     let worker = ImportWorker {
         state: state.clone(),
-        // Its own connection: XREADGROUP BLOCK holds a connection until an entry comes, and
-        // on the shared one every request's Redis call would wait behind it.
-        redis: config.stores.redis()?,
-        stream: import_job::STREAM.to_owned(),
-        group: import_job::GROUP.to_owned(),
-        name: format!(
-            "{}-{}",
-            std::env::var("HOSTNAME").unwrap_or_else(|_| "api".to_owned()),
-            std::process::id()
-        ),
-        min_idle: Duration::from_secs(config.imports.import_min_idle_seconds),
+        reader: GroupReader {
+            // Its own connection: XREADGROUP BLOCK holds a connection until an entry comes,
+            // and on the shared one every request's Redis call would wait behind it.
+            redis: config.stores.redis()?,
+            stream: import_job::STREAM.to_owned(),
+            group: import_job::GROUP.to_owned(),
+            name: format!(
+                "{}-{}",
+                std::env::var("HOSTNAME").unwrap_or_else(|_| "api".to_owned()),
+                std::process::id()
+            ),
+            min_idle: Duration::from_secs(config.imports.import_min_idle_seconds),
+        },
         chunk_rows: config.imports.import_chunk_rows as usize,
     };
     // Stops with the process; a job cut off mid-chunk rolls back and resumes elsewhere.

@@ -32,10 +32,10 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 say "1/3 parse: Criterion, 100,000 rows"
-parse_out=$(cargo bench --locked -p bank-formats --bench read 2>&1 | tee "$WORK/criterion.txt" | grep -E '^read 100k|thrpt' || true)
+parse_out=$(cargo bench --locked -p bank-formats --bench read 2>&1 | tee "$WORK/criterion.txt" | grep -E '^read 100k|thrpt:.*elem/s' || true)
 echo "$parse_out"
 # Criterion prints "thrpt: [low mid high]" per benchmark, in the order they ran.
-mapfile -t thrpt < <(grep -E 'thrpt:' "$WORK/criterion.txt" | sed -E 's/.*\[[^ ]+ [^ ]+ ([0-9.]+) ([KMG]?)elem\/s.*/\1 \2/')
+mapfile -t thrpt < <(grep -E 'thrpt:.*elem/s' "$WORK/criterion.txt" | sed -E 's/.*\[[^ ]+ [^ ]+ ([0-9.]+) ([KMG]?)elem\/s.*/\1 \2/')
 to_rows() { awk -v v="$1" -v u="$2" 'BEGIN { m = (u == "K") ? 1e3 : (u == "M") ? 1e6 : (u == "G") ? 1e9 : 1; printf "%.0f", v * m }'; }
 parse_detect=$(to_rows ${thrpt[0]})
 parse_mapped=$(to_rows ${thrpt[1]})

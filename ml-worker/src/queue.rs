@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use contracts::categorization::{Decision, QUEUE_STREAM, StoredSuggestions, decide};
 use service_kit::events::Events;
-use service_kit::stores::LazyRedis;
+use service_kit::streams::GroupReader;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -21,8 +21,7 @@ pub const GROUP: &str = "ml-workers";
 /// Entries per read.
 const BATCH: usize = 100;
 
-/// A stream entry as Redis returns it: `[id, [field, value, ...]]`.
-pub type Entry = (String, Vec<String>);
+pub use service_kit::streams::Entry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -37,10 +36,7 @@ pub fn parse_entries(entries: Vec<Entry>) -> (Vec<Job>, Vec<String>) {
     let mut jobs = Vec::new();
     let mut malformed = Vec::new();
     for (entry, flat) in entries {
-        let fields: HashMap<&str, &str> = flat
-            .chunks(2)
-            .filter_map(|p| Some((p.first()?.as_str(), p.get(1)?.as_str())))
-            .collect();
+        let fields = service_kit::streams::fields(&flat);
         let parsed = (|| {
             Some(Job {
                 entry: entry.clone(),
@@ -63,82 +59,25 @@ pub fn default_stream() -> String {
 
 #[derive(Debug)]
 pub struct Consumer {
-    pub redis: LazyRedis,
-    /// `QUEUE_STREAM` and `GROUP` in service; tests use their own.
-    pub stream: String,
-    pub group: String,
+    /// The queue's consumer group (`QUEUE_STREAM` and `GROUP` in service; tests use their
+    /// own stream), on a Redis connection of its own.
+    pub reader: GroupReader,
     pub db: PgPool,
     /// Where `categorization.completed` events go (the ledger's event stream).
     pub events: Events,
     pub ledgers: Arc<Ledgers>,
-    pub name: String,
-    /// How long an entry stays with a consumer before another may claim it.
-    pub min_idle: Duration,
 }
 
 impl Consumer {
     /// Creates the consumer group (and the stream) if they do not exist yet.
     pub async fn ensure_group(&self) -> Result<(), String> {
-        let created = self
-            .redis
-            .query::<()>(
-                redis::cmd("XGROUP")
-                    .arg("CREATE")
-                    .arg(&self.stream)
-                    .arg(&self.group)
-                    .arg("0")
-                    .arg("MKSTREAM"),
-            )
-            .await;
-        match created {
-            Err(e) if !e.contains("BUSYGROUP") => Err(e),
-            _ => Ok(()),
-        }
+        self.reader.ensure_group().await
     }
 
     /// One round: entries abandoned by others first, then new ones (waiting up to `block`).
     /// Returns how many jobs were completed (failed ones stay pending, to be claimed again).
     pub async fn run_once(&self, block: Duration) -> Result<usize, String> {
-        let idle_ms = u64::try_from(self.min_idle.as_millis()).unwrap_or(u64::MAX);
-        let (_, claimed, _): (String, Vec<Entry>, Vec<String>) = self
-            .redis
-            .query(
-                redis::cmd("XAUTOCLAIM")
-                    .arg(&self.stream)
-                    .arg(&self.group)
-                    .arg(&self.name)
-                    .arg(idle_ms)
-                    .arg("0-0")
-                    .arg("COUNT")
-                    .arg(BATCH),
-            )
-            .await?;
-        let entries = if claimed.is_empty() {
-            let block_ms = u64::try_from(block.as_millis()).unwrap_or(0);
-            let reply: Option<Vec<(String, Vec<Entry>)>> = self
-                .redis
-                .query(
-                    redis::cmd("XREADGROUP")
-                        .arg("GROUP")
-                        .arg(&self.group)
-                        .arg(&self.name)
-                        .arg("COUNT")
-                        .arg(BATCH)
-                        .arg("BLOCK")
-                        .arg(block_ms)
-                        .arg("STREAMS")
-                        .arg(&self.stream)
-                        .arg(">"),
-                )
-                .await?;
-            reply
-                .unwrap_or_default()
-                .into_iter()
-                .flat_map(|(_, entries)| entries)
-                .collect()
-        } else {
-            claimed
-        };
+        let entries = self.reader.next(BATCH, block).await?;
         let (jobs, malformed) = parse_entries(entries);
         if !malformed.is_empty() {
             tracing::warn!(count = malformed.len(), "malformed queue entries dropped");
@@ -167,18 +106,7 @@ impl Consumer {
     }
 
     async fn ack(&self, entries: &[String]) -> Result<(), String> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        self.redis
-            .query::<u64>(
-                redis::cmd("XACK")
-                    .arg(&self.stream)
-                    .arg(&self.group)
-                    .arg(entries),
-            )
-            .await
-            .map(drop)
+        self.reader.ack(entries).await
     }
 
     /// Categorises the ledger's queued transactions that still have no category and writes

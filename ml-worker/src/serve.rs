@@ -9,6 +9,7 @@ use service_kit::metrics::Metrics;
 use service_kit::probes::Readiness;
 use service_kit::server;
 use service_kit::stores::{PostgresCheck, RedisCheck};
+use service_kit::streams::GroupReader;
 
 use crate::config::{Config, EvalArgs};
 use crate::error::Error;
@@ -48,14 +49,16 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     // readiness check.
     let consumer = Consumer {
         events: service_kit::events::Events::new(redis.clone()),
-        redis: config.stores.redis()?,
-        stream: queue::default_stream(),
-        group: queue::GROUP.to_owned(),
+        reader: GroupReader {
+            redis: config.stores.redis()?,
+            stream: queue::default_stream(),
+            group: queue::GROUP.to_owned(),
+            name: std::env::var("HOSTNAME")
+                .unwrap_or_else(|_| format!("ml-worker-{}", std::process::id())),
+            min_idle: Duration::from_secs(config.queue_min_idle_seconds),
+        },
         db: pool.clone(),
         ledgers: Arc::clone(&state.ledgers),
-        name: std::env::var("HOSTNAME")
-            .unwrap_or_else(|_| format!("ml-worker-{}", std::process::id())),
-        min_idle: Duration::from_secs(config.queue_min_idle_seconds),
     };
     // Stopped mid-batch at shutdown, nothing is lost: entries are acknowledged only after
     // their results are written, and another worker claims what is left pending.

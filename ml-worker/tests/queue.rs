@@ -90,13 +90,15 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     let embedder = Embedder::load(&models(), "minilm-l6-v2-int8", 2).expect("model");
     let consumer = Consumer {
         events: service_kit::events::Events::new(redis.clone()),
-        redis: redis.clone(),
-        stream: stream.clone(),
-        group: "ml-workers".to_owned(),
+        reader: service_kit::streams::GroupReader {
+            redis: redis.clone(),
+            stream: stream.clone(),
+            group: "ml-workers".to_owned(),
+            name: "survivor".to_owned(),
+            min_idle: Duration::from_millis(200),
+        },
         db: pool.clone(),
         ledgers: Arc::new(Ledgers::new(pool.clone(), Arc::new(embedder))),
-        name: "survivor".to_owned(),
-        min_idle: Duration::from_millis(200),
     };
     consumer.ensure_group().await.expect("group");
 

@@ -13,6 +13,7 @@ pub mod schema;
 pub mod secret;
 pub mod server;
 pub mod stores;
+pub mod streams;
 
 pub use config_error::ConfigError;
 pub use secret::Secret;

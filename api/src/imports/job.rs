@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::json;
 use service_kit::stores::LazyRedis;
+use service_kit::streams::GroupReader;
 use uuid::Uuid;
 
 use super::plan::PlannedRow;
@@ -89,20 +90,11 @@ impl From<sqlx::Error> for JobError {
     }
 }
 
-/// A stream entry as Redis returns it: `[id, [field, value, ...]]`.
-type Entry = (String, Vec<String>);
-
 #[derive(Debug)]
 pub struct ImportWorker {
     pub state: AppState,
-    /// A connection of its own: a blocking read must not hold up the API's other calls.
-    pub redis: LazyRedis,
-    pub stream: String,
-    pub group: String,
-    /// This process's consumer name.
-    pub name: String,
-    /// How long an entry stays with a consumer before another may claim it.
-    pub min_idle: Duration,
+    /// The `ft:imports` consumer group, on a Redis connection of its own.
+    pub reader: GroupReader,
     /// Rows per database transaction.
     pub chunk_rows: usize,
 }
@@ -110,21 +102,7 @@ pub struct ImportWorker {
 impl ImportWorker {
     /// Creates the consumer group (and the stream) if they do not exist yet.
     pub async fn ensure_group(&self) -> Result<(), String> {
-        let created = self
-            .redis
-            .query::<()>(
-                redis::cmd("XGROUP")
-                    .arg("CREATE")
-                    .arg(&self.stream)
-                    .arg(&self.group)
-                    .arg("0")
-                    .arg("MKSTREAM"),
-            )
-            .await;
-        match created {
-            Err(e) if !e.contains("BUSYGROUP") => Err(e),
-            _ => Ok(()),
-        }
+        self.reader.ensure_group().await
     }
 
     /// Works forever: entries as they come, stale ones claimed, failures retried.
@@ -145,46 +123,7 @@ impl ImportWorker {
     /// up to `block` for new ones; run each import; sweep queued imports nobody announced.
     /// Returns how many entries were finished.
     pub async fn step(&self, block: Duration) -> Result<usize, String> {
-        let idle_ms = u64::try_from(self.min_idle.as_millis()).unwrap_or(u64::MAX);
-        let (_, claimed, _): (String, Vec<Entry>, Vec<String>) = self
-            .redis
-            .query(
-                redis::cmd("XAUTOCLAIM")
-                    .arg(&self.stream)
-                    .arg(&self.group)
-                    .arg(&self.name)
-                    .arg(idle_ms)
-                    .arg("0-0")
-                    .arg("COUNT")
-                    .arg(1),
-            )
-            .await?;
-        let entries = if claimed.is_empty() {
-            let block_ms = u64::try_from(block.as_millis()).unwrap_or(0);
-            let reply: Option<Vec<(String, Vec<Entry>)>> = self
-                .redis
-                .query(
-                    redis::cmd("XREADGROUP")
-                        .arg("GROUP")
-                        .arg(&self.group)
-                        .arg(&self.name)
-                        .arg("COUNT")
-                        .arg(1)
-                        .arg("BLOCK")
-                        .arg(block_ms)
-                        .arg("STREAMS")
-                        .arg(&self.stream)
-                        .arg(">"),
-                )
-                .await?;
-            reply
-                .unwrap_or_default()
-                .into_iter()
-                .flat_map(|(_, e)| e)
-                .collect()
-        } else {
-            claimed
-        };
+        let entries = self.reader.next(1, block).await?;
         if entries.is_empty() {
             self.sweep().await.map_err(|e| e.to_string())?;
         }
@@ -209,14 +148,7 @@ impl ImportWorker {
                 },
             };
             if done {
-                self.redis
-                    .query::<u64>(
-                        redis::cmd("XACK")
-                            .arg(&self.stream)
-                            .arg(&self.group)
-                            .arg(&entry),
-                    )
-                    .await?;
+                self.reader.ack(&[entry]).await?;
                 finished += 1;
             }
         }
@@ -230,7 +162,7 @@ impl ImportWorker {
              WHERE status = 'queued' AND updated_at < now() - make_interval(secs => $1)
              RETURNING id",
         )
-        .bind(self.min_idle.as_secs_f64().max(1.0) * 2.0)
+        .bind(self.reader.min_idle.as_secs_f64().max(1.0) * 2.0)
         .fetch_all(&self.state.db)
         .await?;
         for id in stale {

@@ -256,6 +256,31 @@ impl Counts {
     }
 }
 
+/// Stores a new plan of the import: its account map, preview and counts.
+async fn save_plan(
+    tx: &mut sqlx::PgConnection,
+    id: Uuid,
+    prepared: &super::Prepared,
+    account_map: &HashMap<String, Uuid>,
+) -> Result<(), ApiError> {
+    let counts = Counts::of(prepared);
+    sqlx::query(
+        "UPDATE imports SET account_map = $2, preview = $3, total_rows = $4, new_rows = $5,
+                duplicate_rows = $6, error_rows = $7, updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(sqlx::types::Json(account_map))
+    .bind(sqlx::types::Json(&prepared.preview))
+    .bind(counts.total)
+    .bind(counts.new)
+    .bind(counts.duplicate)
+    .bind(counts.errors)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
 #[utoipa::path(
     get,
     path = "/ledgers/{ledger_id}/imports",
@@ -377,24 +402,13 @@ async fn change_mapping(
             .execute(&mut *tx)
             .await?;
     }
-    let counts = Counts::of(&prepared);
-    sqlx::query(
-        "UPDATE imports SET mapping = $3, preset_name = $4, account_map = $5, preview = $6, total_rows = $7,
-                new_rows = $8, duplicate_rows = $9, error_rows = $10, updated_at = now()
-         WHERE ledger_id = $1 AND id = $2",
-    )
-    .bind(ledger_id)
-    .bind(id)
-    .bind(sqlx::types::Json(&change.mapping))
-    .bind(change.save_as.as_deref().map(str::trim))
-    .bind(sqlx::types::Json(&account_map))
-    .bind(sqlx::types::Json(&prepared.preview))
-    .bind(counts.total)
-    .bind(counts.new)
-    .bind(counts.duplicate)
-    .bind(counts.errors)
-    .execute(&mut *tx)
-    .await?;
+    save_plan(&mut tx, id, &prepared, &account_map).await?;
+    sqlx::query("UPDATE imports SET mapping = $2, preset_name = $3 WHERE id = $1")
+        .bind(id)
+        .bind(sqlx::types::Json(&change.mapping))
+        .bind(change.save_as.as_deref().map(str::trim))
+        .execute(&mut *tx)
+        .await?;
     let view = load(&mut tx, ledger_id, id).await?;
     tx.commit().await?;
     Ok(Json(view))
@@ -454,21 +468,7 @@ async fn commit(
         let format = super::job::format_of(&format);
         let parsed = read_file(file.unwrap_or_default(), format, mapping.map(|m| m.0)).await?;
         let prepared = prepare(&mut tx, ledger_id, parsed, accounts).await?;
-        let counts = Counts::of(&prepared);
-        sqlx::query(
-            "UPDATE imports SET account_map = $3, preview = $4, total_rows = $5, new_rows = $6,
-                    duplicate_rows = $7, error_rows = $8 WHERE id = $2 AND ledger_id = $1",
-        )
-        .bind(ledger_id)
-        .bind(id)
-        .bind(sqlx::types::Json(accounts))
-        .bind(sqlx::types::Json(&prepared.preview))
-        .bind(counts.total)
-        .bind(counts.new)
-        .bind(counts.duplicate)
-        .bind(counts.errors)
-        .execute(&mut *tx)
-        .await?;
+        save_plan(&mut tx, id, &prepared, accounts).await?;
     }
     let total: i32 = sqlx::query_scalar("SELECT total_rows FROM imports WHERE id = $1")
         .bind(id)

@@ -128,11 +128,13 @@ impl TestApi {
             LazyRedis::new(redis::Client::open(testkit::stores::redis_url()).expect("REDIS_URL"));
         api::imports::job::ImportWorker {
             state: self.state.clone(),
-            redis,
-            stream: self.import_stream.clone(),
-            group: api::imports::job::GROUP.to_owned(),
-            name: name.to_owned(),
-            min_idle,
+            reader: service_kit::streams::GroupReader {
+                redis,
+                stream: self.import_stream.clone(),
+                group: api::imports::job::GROUP.to_owned(),
+                name: name.to_owned(),
+                min_idle,
+            },
             chunk_rows,
         }
     }

@@ -1,0 +1,113 @@
+//! A Redis stream read by a consumer group, as the ML queue and the import jobs are: entries
+//! a crashed reader left pending are claimed after `min_idle`, otherwise new entries are
+//! awaited; the caller acknowledges an entry only once its work is written.
+//!
+//! Give a reader its own [`LazyRedis`]: a blocking read holds its connection until an entry
+//! comes, and every other command on that connection would wait behind it.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::stores::LazyRedis;
+
+/// A stream entry as Redis returns it: `[id, [field, value, ...]]`.
+pub type Entry = (String, Vec<String>);
+
+#[derive(Debug, Clone)]
+pub struct GroupReader {
+    pub redis: LazyRedis,
+    pub stream: String,
+    pub group: String,
+    /// This reader's consumer name.
+    pub name: String,
+    /// How long an entry stays with a consumer before another may claim it.
+    pub min_idle: Duration,
+}
+
+impl GroupReader {
+    /// Creates the consumer group (and the stream) if they do not exist yet.
+    pub async fn ensure_group(&self) -> Result<(), String> {
+        let created = self
+            .redis
+            .query::<()>(
+                redis::cmd("XGROUP")
+                    .arg("CREATE")
+                    .arg(&self.stream)
+                    .arg(&self.group)
+                    .arg("0")
+                    .arg("MKSTREAM"),
+            )
+            .await;
+        match created {
+            Err(e) if !e.contains("BUSYGROUP") => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Up to `count` entries: those idle longer than `min_idle` (a crashed reader's) first,
+    /// else new ones, waiting up to `block` for them. Empty when none came.
+    pub async fn next(&self, count: usize, block: Duration) -> Result<Vec<Entry>, String> {
+        let idle_ms = u64::try_from(self.min_idle.as_millis()).unwrap_or(u64::MAX);
+        let (_, claimed, _): (String, Vec<Entry>, Vec<String>) = self
+            .redis
+            .query(
+                redis::cmd("XAUTOCLAIM")
+                    .arg(&self.stream)
+                    .arg(&self.group)
+                    .arg(&self.name)
+                    .arg(idle_ms)
+                    .arg("0-0")
+                    .arg("COUNT")
+                    .arg(count),
+            )
+            .await?;
+        if !claimed.is_empty() {
+            return Ok(claimed);
+        }
+        let block_ms = u64::try_from(block.as_millis()).unwrap_or(0);
+        let reply: Option<Vec<(String, Vec<Entry>)>> = self
+            .redis
+            .query(
+                redis::cmd("XREADGROUP")
+                    .arg("GROUP")
+                    .arg(&self.group)
+                    .arg(&self.name)
+                    .arg("COUNT")
+                    .arg(count)
+                    .arg("BLOCK")
+                    .arg(block_ms)
+                    .arg("STREAMS")
+                    .arg(&self.stream)
+                    .arg(">"),
+            )
+            .await?;
+        Ok(reply
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|(_, entries)| entries)
+            .collect())
+    }
+
+    /// Acknowledges finished entries: they are never handed out again.
+    pub async fn ack(&self, entries: &[String]) -> Result<(), String> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.redis
+            .query::<u64>(
+                redis::cmd("XACK")
+                    .arg(&self.stream)
+                    .arg(&self.group)
+                    .arg(entries),
+            )
+            .await
+            .map(drop)
+    }
+}
+
+/// Pure: an entry's `[field, value, ...]` list as a map.
+pub fn fields(flat: &[String]) -> HashMap<&str, &str> {
+    flat.chunks(2)
+        .filter_map(|p| Some((p.first()?.as_str(), p.get(1)?.as_str())))
+        .collect()
+}
