@@ -122,6 +122,11 @@ pub struct ImportArgs {
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub import_chunk_rows: u32,
 
+    /// Chunks an import writes at once, each on its own database connection.
+    #[arg(long, env = "IMPORT_WRITERS", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub import_writers: u32,
+
     /// Seconds an import job stays with an API process that stopped answering before
     /// another process takes it over and resumes it.
     #[arg(long, env = "IMPORT_MIN_IDLE_SECONDS", default_value_t = 60,

@@ -96,6 +96,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             min_idle: Duration::from_secs(config.imports.import_min_idle_seconds),
         },
         chunk_rows: config.imports.import_chunk_rows as usize,
+        writers: config.imports.import_writers as usize,
     };
     // Stops with the process; a job cut off mid-chunk rolls back and resumes elsewhere.
     tokio::spawn(worker.run());

@@ -266,7 +266,7 @@ async fn a_job_cut_off_halfway_resumes_without_losing_or_repeating_a_row(pool: P
     let running = tokio::spawn(async move { first.step(Duration::from_secs(1)).await });
     let id: Uuid = id_of(&import).parse().unwrap();
     let mut committed = 0;
-    for _ in 0..400 {
+    for _ in 0..4_000 {
         committed =
             sqlx::query_scalar::<_, i32>("SELECT committed_rows FROM imports WHERE id = $1")
                 .bind(id)
@@ -290,12 +290,22 @@ async fn a_job_cut_off_halfway_resumes_without_losing_or_repeating_a_row(pool: P
             .fetch_one(&api.pool)
             .await
             .unwrap();
-    let cursor: i32 = sqlx::query_scalar("SELECT committed_rows FROM imports WHERE id = $1")
-        .bind(id)
-        .fetch_one(&api.pool)
-        .await
-        .unwrap();
-    assert_eq!(written, i64::from(cursor), "rows and cursor move together");
+    let (chunked, recorded): (i64, i64) = sqlx::query_as(
+        "SELECT coalesce(sum(rows), 0), coalesce(sum(inserted), 0) FROM import_chunks WHERE import_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&api.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        written, recorded,
+        "a chunk's rows and its record commit together"
+    );
+    assert!(
+        (1_000..6_000).contains(&chunked),
+        "whole chunks are written ({chunked} rows)"
+    );
+    assert_eq!(chunked % 500, 0, "only whole chunks");
 
     // Another process claims the stale entry and finishes from the cursor.
     tokio::time::sleep(Duration::from_millis(400)).await;

@@ -1,17 +1,18 @@
 //! The import job worker, run inside every API process. A committed import's id goes on the
 //! Redis stream `ft:imports`; the API processes read it in one consumer group. A job reads
-//! the stored file again, plans it, and writes it in chunks: each chunk's rows and the
-//! import's cursor (`committed_rows`) change in one database transaction, so a process that
-//! dies mid-import leaves a consistent cursor, and whoever claims the entry next (after
-//! `min_idle`) resumes from it. Rows are inserted with `ON CONFLICT DO NOTHING` on the
-//! account's import id as well, so even a chunk written twice adds nothing twice. The entry
-//! is acknowledged only when the import is finished.
+//! the stored file again, plans it, and writes it in chunks, several at once: a chunk's rows
+//! and its row in `import_chunks` commit in one database transaction, and that row's key
+//! lets a chunk be written once. A process that dies mid-import leaves whole chunks behind;
+//! whoever claims the entry next (after `min_idle`) writes exactly the missing ones. Rows are
+//! inserted with `ON CONFLICT DO NOTHING` on the account's import id as well, so nothing is
+//! ever added twice. The entry is acknowledged only when the import is finished.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use bank_formats::{CsvMapping, Format};
 use chrono::NaiveDate;
+use futures_util::StreamExt;
 use rust_decimal::Decimal;
 use serde_json::json;
 use service_kit::stores::LazyRedis;
@@ -19,7 +20,7 @@ use service_kit::streams::GroupReader;
 use uuid::Uuid;
 
 use super::plan::PlannedRow;
-use super::{ImportStatus, read_file};
+use super::read_file;
 use crate::dates::first_of_month;
 use crate::http::AppState;
 
@@ -97,6 +98,8 @@ pub struct ImportWorker {
     pub reader: GroupReader,
     /// Rows per database transaction.
     pub chunk_rows: usize,
+    /// Chunks written at once, each on its own connection (Postgres then uses every core).
+    pub writers: usize,
 }
 
 impl ImportWorker {
@@ -184,23 +187,21 @@ impl ImportWorker {
     pub async fn run_import(&self, id: Uuid) -> Result<(), JobError> {
         type Loaded = (
             Uuid,
-            ImportStatus,
             String,
             Option<Vec<u8>>,
             Option<sqlx::types::Json<CsvMapping>>,
             sqlx::types::Json<HashMap<String, Uuid>>,
-            i32,
         );
         let loaded: Option<Loaded> = sqlx::query_as(
             "UPDATE imports SET status = 'running', updated_at = now()
              WHERE id = $1 AND status IN ('queued', 'running')
-             RETURNING ledger_id, status, format, file, mapping, account_map, committed_rows",
+             RETURNING ledger_id, format, file, mapping, account_map",
         )
         .bind(id)
         .fetch_optional(&self.state.db)
         .await?;
         // Deleted, undone or finished meanwhile: nothing to do.
-        let Some((ledger_id, _, format, file, mapping, account_map, committed)) = loaded else {
+        let Some((ledger_id, format, file, mapping, account_map)) = loaded else {
             return Ok(());
         };
         let parsed = read_file(
@@ -216,71 +217,93 @@ impl ImportWorker {
             .map_err(|e| {
                 JobError::Permanent(format!("an account of the mapping is gone: {e:?}"))
             })?;
+        let written: Vec<i32> =
+            sqlx::query_scalar("SELECT first_row FROM import_chunks WHERE import_id = $1")
+                .bind(id)
+                .fetch_all(&mut *db)
+                .await?;
         drop(db);
         let plan = super::plan::plan(&parsed, &targets);
         let total = plan.rows.len();
-        let mut done = usize::try_from(committed).unwrap_or(0);
+        let pending = pending_chunks(total, self.chunk_rows, &written);
         let mut months: Vec<NaiveDate> = Vec::new();
-        while done < total {
-            let chunk = &plan.rows[done..total.min(done + self.chunk_rows)];
-            let Some(inserted) = self.write_chunk(id, ledger_id, chunk, done).await? else {
-                // The cursor moved under us (another worker, or an undo): stop here.
-                return Ok(());
-            };
-            done += chunk.len();
+        let mut writes = futures_util::stream::iter(pending)
+            .map(|range| self.write_chunk(id, ledger_id, &plan.rows[range.clone()], range.start))
+            .buffer_unordered(self.writers.max(1));
+        while let Some(written) = writes.next().await {
+            // Another writer took this chunk: it is written either way.
+            let Some(inserted) = written? else { continue };
             months.extend(inserted.iter().map(|(_, day)| first_of_month(*day)));
-            months.sort_unstable();
-            months.dedup();
             let ids: Vec<Uuid> = inserted.into_iter().map(|(id, _)| id).collect();
             self.state.ml.queue_many(ledger_id, &ids).await;
-            let progress = json!({ "import_id": id, "committed_rows": done, "total_rows": total });
+            let committed: i32 = sqlx::query_scalar(
+                "UPDATE imports SET committed_rows = c.rows, inserted_rows = c.inserted, updated_at = now()
+                 FROM (SELECT coalesce(sum(rows), 0)::int AS rows, coalesce(sum(inserted), 0)::int AS inserted
+                       FROM import_chunks WHERE import_id = $1) c
+                 WHERE id = $1 RETURNING committed_rows",
+            )
+            .bind(id)
+            .fetch_one(&self.state.db)
+            .await?;
+            let progress =
+                json!({ "import_id": id, "committed_rows": committed, "total_rows": total });
             self.state
                 .events
                 .publish(ledger_id, "import.progress", &progress)
                 .await;
         }
-        let finished: Option<(i32, i32)> = sqlx::query_as(
-            "UPDATE imports SET status = 'completed', completed_at = now(), updated_at = now(), file = NULL
-             WHERE id = $1 AND status = 'running' RETURNING inserted_rows, error_rows",
+        drop(writes);
+        let finished: Option<(i32, i32, i32)> = sqlx::query_as(
+            "UPDATE imports SET status = 'completed', completed_at = now(), updated_at = now(), file = NULL,
+                    committed_rows = c.rows, inserted_rows = c.inserted
+             FROM (SELECT coalesce(sum(rows), 0)::int AS rows, coalesce(sum(inserted), 0)::int AS inserted
+                   FROM import_chunks WHERE import_id = $1) c
+             WHERE id = $1 AND status = 'running' AND c.rows = total_rows
+             RETURNING committed_rows, inserted_rows, error_rows",
         )
         .bind(id)
         .fetch_optional(&self.state.db)
         .await?;
-        if let Some((inserted, errors)) = finished {
-            let total = i32::try_from(total).unwrap_or(i32::MAX);
-            let summary = json!({
-                "import_id": id, "inserted_rows": inserted, "duplicate_rows": total - inserted, "error_rows": errors,
-            });
-            self.state
-                .events
-                .publish(ledger_id, "import.completed", &summary)
-                .await;
-            crate::budgets::alerts::check_later(&self.state, ledger_id, months);
-        }
+        let Some((committed, inserted, errors)) = finished else {
+            return Err(JobError::Transient(
+                "not every chunk is written yet".to_owned(),
+            ));
+        };
+        let summary = json!({
+            "import_id": id, "inserted_rows": inserted, "duplicate_rows": committed - inserted, "error_rows": errors,
+        });
+        self.state
+            .events
+            .publish(ledger_id, "import.completed", &summary)
+            .await;
+        months.sort_unstable();
+        months.dedup();
+        crate::budgets::alerts::check_later(&self.state, ledger_id, months);
         Ok(())
     }
 
-    /// One chunk and the cursor in one transaction; `None` when the cursor was not at
-    /// `from` (someone else is writing this import, or it was undone).
+    /// One chunk's rows and its `import_chunks` row in one transaction; `None` when another
+    /// writer has the chunk already.
     async fn write_chunk(
         &self,
         id: Uuid,
         ledger_id: Uuid,
         rows: &[PlannedRow],
-        from: usize,
+        first_row: usize,
     ) -> Result<Option<Vec<(Uuid, NaiveDate)>>, JobError> {
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
         let mut tx = self.state.db.begin().await?;
-        let advanced = sqlx::query(
-            "UPDATE imports SET committed_rows = $3, updated_at = now()
-             WHERE id = $1 AND committed_rows = $2 AND status = 'running'",
+        let claimed = sqlx::query(
+            "INSERT INTO import_chunks (import_id, first_row, rows, inserted) VALUES ($1, $2, $3, 0)
+             ON CONFLICT DO NOTHING",
         )
         .bind(id)
-        .bind(i32::try_from(from).unwrap_or(i32::MAX))
-        .bind(i32::try_from(from + rows.len()).unwrap_or(i32::MAX))
+        .bind(count(first_row))
+        .bind(count(rows.len()))
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if advanced == 0 {
+        if claimed == 0 {
             return Ok(None);
         }
         let inserted: Vec<(Uuid, NaiveDate)> = sqlx::query_as(
@@ -302,12 +325,53 @@ impl ImportWorker {
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query("UPDATE imports SET inserted_rows = inserted_rows + $2 WHERE id = $1")
-            .bind(id)
-            .bind(i32::try_from(inserted.len()).unwrap_or(i32::MAX))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE import_chunks SET inserted = $3 WHERE import_id = $1 AND first_row = $2",
+        )
+        .bind(id)
+        .bind(count(first_row))
+        .bind(count(inserted.len()))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Some(inserted))
+    }
+}
+
+/// Pure: the row ranges of the chunks not yet written, in order.
+pub fn pending_chunks(
+    total: usize,
+    chunk_rows: usize,
+    written: &[i32],
+) -> Vec<std::ops::Range<usize>> {
+    let chunk_rows = chunk_rows.max(1);
+    (0..total)
+        .step_by(chunk_rows)
+        .filter(|start| {
+            !written
+                .iter()
+                .any(|w| usize::try_from(*w).ok() == Some(*start))
+        })
+        .map(|start| start..total.min(start + chunk_rows))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_chunks_skip_what_is_written_and_cover_the_rest() {
+        assert_eq!(pending_chunks(10, 4, &[]), [0..4, 4..8, 8..10]);
+        assert_eq!(pending_chunks(10, 4, &[4]), [0..4, 8..10]);
+        assert_eq!(
+            pending_chunks(10, 4, &[0, 4, 8]),
+            Vec::<std::ops::Range<usize>>::new()
+        );
+        assert_eq!(
+            pending_chunks(0, 4, &[]),
+            Vec::<std::ops::Range<usize>>::new()
+        );
+        assert_eq!(pending_chunks(3, 0, &[]), [0..1, 1..2, 2..3]);
     }
 }

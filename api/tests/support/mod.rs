@@ -136,6 +136,7 @@ impl TestApi {
                 min_idle,
             },
             chunk_rows,
+            writers: 2,
         }
     }
 
