@@ -154,7 +154,7 @@ pg_copy_rate=$(rate "$exported" "$(awk -v a="$s" -v b="$e" 'BEGIN { print b - a 
     echo "| parse $ROWS-row CSV, detection included | $parse_detect rows/s | csv crate records only: $parse_floor rows/s | $(ratio "$parse_detect" "$parse_floor") | ≥ 500,000 rows/s |"
     echo "| parse with a saved mapping | $parse_mapped rows/s | | $(ratio "$parse_mapped" "$parse_floor") | |"
     echo "| upload + preview ($size, dedup check) | $upload_rate rows/s | | | |"
-    echo "| commit through the import job ($inserted rows) | $commit_rate rows/s | psql \\\\copy + INSERT of the same rows: $copy_rate rows/s | $(ratio "$commit_rate" "$copy_rate") | ≥ 50,000 rows/s |"
+    echo "| commit through the import job ($inserted rows) | $commit_rate rows/s | psql \\copy + INSERT of the same rows: $copy_rate rows/s | $(ratio "$commit_rate" "$copy_rate") | ≥ 50,000 rows/s |"
     echo "| API peak RSS through upload and commit | $((peak_kb / 1024)) MB | | | ≤ 200 MB |"
     echo "| export CSV, $exported rows ($((csv_bytes / 1024 / 1024)) MB) | $csv_rate rows/s | psql COPY of the same query: $pg_copy_rate rows/s | $(ratio "$csv_rate" "$pg_copy_rate") | ≥ 200,000 rows/s |"
     echo "| export JSON, $exported rows ($((json_bytes / 1024 / 1024)) MB) | $json_rate rows/s | | $(ratio "$json_rate" "$pg_copy_rate") | |"
