@@ -655,3 +655,50 @@ async fn exports_stream_the_filtered_list_with_formulas_neutralised(pool: PgPool
         404
     );
 }
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn a_qif_file_keeps_the_categories_the_ledger_has(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let checking = account(&alice, ledger, "Checking", "USD").await;
+    let preview = upload(&alice, ledger, checking, fixture("qif/quiffen/test.qif")).await;
+    assert_eq!(preview["format"], "qif");
+    assert_eq!(preview["total_rows"], 6);
+    let groceries = api.category(ledger, "Groceries").await;
+    let walmart = preview["preview"]["sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["payee"] == "Walmart")
+        .expect("the Walmart row")
+        .clone();
+    assert_eq!(
+        walmart["category_id"],
+        groceries.as_str(),
+        "Food:Groceries is the ledger's Food › Groceries"
+    );
+    assert_eq!(commit(&alice, ledger, &preview, None).await.0, 202);
+    assert_eq!(
+        finish(&api, &alice, ledger, &preview).await["inserted_rows"],
+        6
+    );
+    let categorised: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT payee, category_id::text, category_source::text FROM transactions
+         WHERE account_id = $1 ORDER BY booked_on, payee",
+    )
+    .bind(checking)
+    .fetch_all(&api.pool)
+    .await
+    .unwrap();
+    for (payee, category, source) in categorised {
+        if payee == "Walmart" {
+            assert_eq!(
+                (category.as_deref(), source.as_deref()),
+                (Some(groceries.as_str()), Some("user"))
+            );
+        } else {
+            // Transfers, split rows and categories the ledger lacks wait for the ML worker.
+            assert_eq!((category, source), (None, None), "{payee}");
+        }
+    }
+}

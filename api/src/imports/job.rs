@@ -217,13 +217,14 @@ impl ImportWorker {
             .map_err(|e| {
                 JobError::Permanent(format!("an account of the mapping is gone: {e:?}"))
             })?;
+        let categories = super::category_names(&mut db, ledger_id).await?;
         let written: Vec<i32> =
             sqlx::query_scalar("SELECT first_row FROM import_chunks WHERE import_id = $1")
                 .bind(id)
                 .fetch_all(&mut *db)
                 .await?;
         drop(db);
-        let plan = super::plan::plan(&parsed, &targets);
+        let plan = super::plan::plan(&parsed, &targets, &categories);
         let total = plan.rows.len();
         let pending = pending_chunks(total, self.chunk_rows, &written);
         let mut months: Vec<NaiveDate> = Vec::new();
@@ -233,8 +234,13 @@ impl ImportWorker {
         while let Some(written) = writes.next().await {
             // Another writer took this chunk: it is written either way.
             let Some(inserted) = written? else { continue };
-            months.extend(inserted.iter().map(|(_, day)| first_of_month(*day)));
-            let ids: Vec<Uuid> = inserted.into_iter().map(|(id, _)| id).collect();
+            months.extend(inserted.iter().map(|(_, day, _)| first_of_month(*day)));
+            // Rows the file categorised do not need the model.
+            let ids: Vec<Uuid> = inserted
+                .into_iter()
+                .filter(|(_, _, open)| *open)
+                .map(|(id, _, _)| id)
+                .collect();
             self.state.ml.queue_many(ledger_id, &ids).await;
             let committed: i32 = sqlx::query_scalar(
                 "UPDATE imports SET committed_rows = c.rows, inserted_rows = c.inserted, updated_at = now()
@@ -290,7 +296,7 @@ impl ImportWorker {
         ledger_id: Uuid,
         rows: &[PlannedRow],
         first_row: usize,
-    ) -> Result<Option<Vec<(Uuid, NaiveDate)>>, JobError> {
+    ) -> Result<Option<Vec<(Uuid, NaiveDate, bool)>>, JobError> {
         let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
         let mut tx = self.state.db.begin().await?;
         let claimed = sqlx::query(
@@ -306,14 +312,16 @@ impl ImportWorker {
         if claimed == 0 {
             return Ok(None);
         }
-        let inserted: Vec<(Uuid, NaiveDate)> = sqlx::query_as(
+        // A category the file gave is the user's own choice, made in their previous app.
+        let inserted: Vec<(Uuid, NaiveDate, bool)> = sqlx::query_as(
             "INSERT INTO transactions (ledger_id, account_id, booked_on, amount, payee, description,
-                                       import_id, import_job_id)
-             SELECT $1, r.account_id, r.booked_on, r.amount, r.payee, r.description, r.import_id, $8
-             FROM UNNEST($2::uuid[], $3::date[], $4::numeric[], $5::text[], $6::text[], $7::text[])
-                  AS r(account_id, booked_on, amount, payee, description, import_id)
+                                       import_id, import_job_id, category_id, category_source)
+             SELECT $1, r.account_id, r.booked_on, r.amount, r.payee, r.description, r.import_id, $8,
+                    r.category_id, CASE WHEN r.category_id IS NOT NULL THEN 'user'::category_source END
+             FROM UNNEST($2::uuid[], $3::date[], $4::numeric[], $5::text[], $6::text[], $7::text[], $9::uuid[])
+                  AS r(account_id, booked_on, amount, payee, description, import_id, category_id)
              ON CONFLICT (account_id, import_id) WHERE import_id IS NOT NULL DO NOTHING
-             RETURNING id, booked_on",
+             RETURNING id, booked_on, category_id IS NULL",
         )
         .bind(ledger_id)
         .bind(rows.iter().map(|r| r.account_id).collect::<Vec<_>>())
@@ -323,6 +331,7 @@ impl ImportWorker {
         .bind(rows.iter().map(|r| r.description.as_str()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.import_id.as_str()).collect::<Vec<_>>())
         .bind(id)
+        .bind(rows.iter().map(|r| r.category_id).collect::<Vec<_>>())
         .fetch_all(&mut *tx)
         .await?;
         sqlx::query(

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
-use plan::{Plan, Target};
+use plan::{CategoryNames, Plan, Target};
 
 /// Rows shown in a preview.
 pub const SAMPLE_ROWS: usize = 20;
@@ -68,6 +68,8 @@ pub struct SampleRow {
     pub payee: String,
     pub description: String,
     pub import_id: String,
+    /// The ledger category the file's category names; null when it names none of ours.
+    pub category_id: Option<Uuid>,
     /// Already in the account (or earlier in this file): the commit skips it.
     pub duplicate: bool,
 }
@@ -196,6 +198,21 @@ pub async fn targets(
     Ok(targets)
 }
 
+/// The ledger's active categories by name, for the categories a file names.
+pub async fn category_names(
+    db: &mut sqlx::PgConnection,
+    ledger_id: Uuid,
+) -> Result<CategoryNames, sqlx::Error> {
+    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+        "SELECT c.id, g.name, c.name FROM categories c JOIN category_groups g ON g.id = c.group_id
+         WHERE c.ledger_id = $1 AND c.archived_at IS NULL AND g.archived_at IS NULL",
+    )
+    .bind(ledger_id)
+    .fetch_all(db)
+    .await?;
+    Ok(CategoryNames::new(rows))
+}
+
 /// The account map an upload starts with: every source account that has rows goes to
 /// `account_id` when there is exactly one; with several, the user maps them at commit.
 pub fn default_account_map(parsed: &ParsedFile, account_id: Uuid) -> HashMap<String, Uuid> {
@@ -220,7 +237,8 @@ pub async fn prepare(
     account_map: &HashMap<String, Uuid>,
 ) -> Result<Prepared, ApiError> {
     let targets = targets(db, ledger_id, &parsed, account_map).await?;
-    let plan = plan::plan(&parsed, &targets);
+    let categories = category_names(db, ledger_id).await?;
+    let plan = plan::plan(&parsed, &targets, &categories);
     let accounts: Vec<Uuid> = plan
         .rows
         .iter()
@@ -295,6 +313,7 @@ pub fn preview(
                 payee: r.payee.clone(),
                 description: r.description.clone(),
                 import_id: r.import_id.clone(),
+                category_id: r.category_id,
                 duplicate: *duplicate,
             })
             .collect(),

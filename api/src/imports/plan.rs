@@ -4,6 +4,7 @@
 //! date, amount, normalised text and the row's occurrence among identical rows in the file.
 //! Two genuinely identical transactions on one day get occurrences 0 and 1 and both stay;
 //! importing the same or an overlapping file again yields the same ids and adds nothing twice.
+//! A category the file names (QIF `L`) is kept when the ledger has one of that name.
 
 // One hasher throughout: generic hasher parameters would only add noise.
 #![allow(clippy::implicit_hasher)]
@@ -39,6 +40,48 @@ pub struct PlannedRow {
     pub payee: String,
     pub description: String,
     pub import_id: String,
+    /// The ledger category the file's category names, when there is one.
+    pub category_id: Option<Uuid>,
+}
+
+/// The ledger's categories by the names a file may give them, lower case: `group:name`
+/// always, and `name` alone where only one group has it.
+#[derive(Debug, Default, Clone)]
+pub struct CategoryNames(HashMap<String, Option<Uuid>>);
+
+impl CategoryNames {
+    /// From `(id, group name, category name)` of the ledger's active categories.
+    pub fn new(categories: impl IntoIterator<Item = (Uuid, String, String)>) -> Self {
+        let mut names: HashMap<String, Option<Uuid>> = HashMap::new();
+        for (id, group, name) in categories {
+            names.insert(format!("{}:{}", key(&group), key(&name)), Some(id));
+            names
+                .entry(key(&name))
+                .and_modify(|existing| *existing = None)
+                .or_insert(Some(id));
+        }
+        Self(names)
+    }
+
+    /// The category `file_name` means: `Group:Name` exactly, else `Name` (the last part)
+    /// when it is unambiguous. `Food:Groceries` and `groceries` both find Food › Groceries.
+    pub fn find(&self, file_name: &str) -> Option<Uuid> {
+        let parts: Vec<String> = file_name
+            .split(':')
+            .map(key)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let full = parts.join(":");
+        self.0.get(&full).copied().flatten().or_else(|| {
+            parts
+                .last()
+                .and_then(|last| self.0.get(last).copied().flatten())
+        })
+    }
+}
+
+fn key(name: &str) -> String {
+    normalise(name)
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -51,7 +94,11 @@ pub struct Plan {
 }
 
 /// Plans the rows of `parsed`; `targets` maps a source account index to our account.
-pub fn plan(parsed: &ParsedFile, targets: &HashMap<usize, Target>) -> Plan {
+pub fn plan(
+    parsed: &ParsedFile,
+    targets: &HashMap<usize, Target>,
+    categories: &CategoryNames,
+) -> Plan {
     let mut out = Plan {
         errors: parsed.errors.clone(),
         ..Plan::default()
@@ -94,6 +141,12 @@ pub fn plan(parsed: &ParsedFile, targets: &HashMap<usize, Target>) -> Plan {
             payee,
             description,
             import_id,
+            // Split parts are not written: a split row stays uncategorised for the user.
+            category_id: row
+                .category
+                .as_deref()
+                .filter(|_| row.splits.is_empty())
+                .and_then(|c| categories.find(c)),
         });
     }
     out.errors.sort_by_key(|e| e.line);
@@ -169,6 +222,7 @@ mod tests {
                     minor_units: 2,
                 },
             )]),
+            &CategoryNames::default(),
         )
     }
 
@@ -241,8 +295,58 @@ mod tests {
             &Options::default(),
         )
         .unwrap();
-        let plan = plan(&parsed, &HashMap::new());
+        let plan = plan(&parsed, &HashMap::new(), &CategoryNames::default());
         assert_eq!((plan.rows.len(), plan.unmapped), (0, 1));
+    }
+
+    #[test]
+    fn file_categories_find_the_ledger_category_of_that_name() {
+        let (groceries, fuel, other_food, other_fun) = (
+            Uuid::from_u128(1),
+            Uuid::from_u128(2),
+            Uuid::from_u128(3),
+            Uuid::from_u128(4),
+        );
+        let names = CategoryNames::new([
+            (groceries, "Food".to_owned(), "Groceries".to_owned()),
+            (fuel, "Transport".to_owned(), "Fuel".to_owned()),
+            (other_food, "Food".to_owned(), "Other".to_owned()),
+            (other_fun, "Leisure".to_owned(), "Other".to_owned()),
+        ]);
+        assert_eq!(names.find("Food:Groceries"), Some(groceries));
+        assert_eq!(names.find(" food : GROCERIES "), Some(groceries));
+        assert_eq!(names.find("Groceries"), Some(groceries));
+        assert_eq!(
+            names.find("Car:Fuel"),
+            Some(fuel),
+            "the name alone when the group differs"
+        );
+        assert_eq!(names.find("Leisure:Other"), Some(other_fun));
+        assert_eq!(names.find("Other"), None, "ambiguous without its group");
+        assert_eq!(names.find("Bills:Cell Phone"), None);
+
+        let parsed = read(
+            b"!Type:Bank\nD01/02/2024\nT-5.00\nPShop\nLFood:Groceries\n^\nD01/03/2024\nT-9.00\nPShop\nLFood:Groceries\nSFood:Groceries\n$-4.00\nSCar:Fuel\n$-5.00\n^\n",
+            &Options::default(),
+        )
+        .unwrap();
+        let plan = plan(
+            &parsed,
+            &HashMap::from([(
+                0,
+                Target {
+                    account_id: account(),
+                    minor_units: 2,
+                },
+            )]),
+            &names,
+        );
+        let categories: Vec<Option<Uuid>> = plan.rows.iter().map(|r| r.category_id).collect();
+        assert_eq!(
+            categories,
+            [Some(groceries), None],
+            "a split row stays uncategorised"
+        );
     }
 
     #[test]
