@@ -81,23 +81,10 @@ impl MlClient {
 
     /// Queues a transaction for categorisation later.
     pub async fn queue(&self, ledger: Uuid, transaction: Uuid) {
-        let mut command = redis::cmd("XADD");
-        command
-            .arg(QUEUE)
-            .arg("MAXLEN")
-            .arg("~")
-            .arg(1_000_000)
-            .arg("*")
-            .arg("ledger_id")
-            .arg(ledger.to_string())
-            .arg("transaction_id")
-            .arg(transaction.to_string());
-        if let Err(e) = self.redis.query::<String>(&command).await {
-            tracing::warn!(error = %e, %transaction, "cannot queue a transaction for categorisation");
-        }
+        self.queue_many(ledger, &[transaction]).await;
     }
 
-    /// Queues many transactions at once (an import's chunk), in one round trip.
+    /// Queues transactions for categorisation later, in one round trip (an import's chunk).
     pub async fn queue_many(&self, ledger: Uuid, transactions: &[Uuid]) {
         if transactions.is_empty() {
             return;
@@ -118,7 +105,7 @@ impl MlClient {
                 .ignore();
         }
         if let Err(e) = self.redis.pipeline::<()>(&pipeline).await {
-            tracing::warn!(error = %e, count = transactions.len(), "cannot queue imported transactions for categorisation");
+            tracing::warn!(error = %e, count = transactions.len(), "cannot queue transactions for categorisation");
         }
     }
 

@@ -540,18 +540,7 @@ async fn bad_files_and_bad_callers_get_clear_errors(pool: PgPool) {
     assert_error(status, &body, 422, "validation_failed");
 
     // A viewer reads imports but cannot upload or commit.
-    let (_, invite) = alice
-        .post(
-            &format!("/api/v1/ledgers/{ledger}/invites"),
-            json!({ "role": "viewer" }),
-        )
-        .await;
-    assert_eq!(
-        bob.post("/api/v1/invites/accept", json!({ "code": invite["code"] }))
-            .await
-            .0,
-        200
-    );
+    bob.join(&alice, ledger, "viewer").await;
     assert_eq!(
         bob.get(&format!("/api/v1/ledgers/{ledger}/imports"))
             .await

@@ -665,18 +665,7 @@ async fn a_viewer_cannot_create_or_change_transactions(pool: PgPool) {
         json!({ "account_id": checking, "date": "2026-11-08", "amount": "-3" }),
     )
     .await;
-    let (_, invite) = alice
-        .post(
-            &format!("/api/v1/ledgers/{ledger}/invites"),
-            json!({ "role": "viewer" }),
-        )
-        .await;
-    assert_eq!(
-        bob.post("/api/v1/invites/accept", json!({ "code": invite["code"] }))
-            .await
-            .0,
-        200
-    );
+    bob.join(&alice, ledger, "viewer").await;
 
     assert_eq!(bob.get(&txns(ledger)).await.0, 200);
     let (status, body) = bob

@@ -16,6 +16,19 @@ pub enum Encoding {
     Windows1252,
 }
 
+impl Encoding {
+    /// The name shown to people, the same as its JSON form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf8",
+            Encoding::Utf8Bom => "utf8-bom",
+            Encoding::Utf16Le => "utf16-le",
+            Encoding::Utf16Be => "utf16-be",
+            Encoding::Windows1252 => "windows1252",
+        }
+    }
+}
+
 /// Decodes a file: a BOM wins; then UTF-16 without BOM (NUL in every other byte); then UTF-8
 /// when the bytes are valid UTF-8; otherwise Windows-1252.
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Rejected> {
@@ -107,6 +120,19 @@ mod tests {
         );
         // Windows-1252's euro sign, 0x80.
         assert_eq!(decode(b"\x80 5").unwrap().0, "€ 5");
+    }
+
+    #[test]
+    fn the_name_is_the_json_form() {
+        for e in [
+            Encoding::Utf8,
+            Encoding::Utf8Bom,
+            Encoding::Utf16Le,
+            Encoding::Utf16Be,
+            Encoding::Windows1252,
+        ] {
+            assert_eq!(serde_json::to_value(e).unwrap(), e.as_str());
+        }
     }
 
     #[test]

@@ -205,7 +205,7 @@ impl ImportWorker {
             return Ok(());
         };
         let parsed = read_file(
-            file.unwrap_or_default(),
+            axum::body::Bytes::from(file.unwrap_or_default()),
             format_of(&format),
             mapping.map(|m| m.0),
         )

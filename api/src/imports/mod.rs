@@ -140,7 +140,7 @@ pub struct Prepared {
 
 /// Reads the file off the async threads (a 50 MB file takes a moment).
 pub async fn read_file(
-    bytes: Vec<u8>,
+    bytes: axum::body::Bytes,
     format: Option<Format>,
     mapping: Option<CsvMapping>,
 ) -> Result<ParsedFile, ApiError> {
@@ -281,12 +281,9 @@ pub fn preview(
             plan.unmapped
         ));
     }
-    let encoding = serde_json::to_value(parsed.encoding)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let encoding = parsed.encoding.as_str();
     Preview {
-        encoding,
+        encoding: encoding.to_owned(),
         columns: parsed.columns.clone(),
         source_accounts: parsed
             .accounts

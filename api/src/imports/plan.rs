@@ -54,9 +54,12 @@ impl CategoryNames {
     pub fn new(categories: impl IntoIterator<Item = (Uuid, String, String)>) -> Self {
         let mut names: HashMap<String, Option<Uuid>> = HashMap::new();
         for (id, group, name) in categories {
-            names.insert(format!("{}:{}", key(&group), key(&name)), Some(id));
+            names.insert(
+                format!("{}:{}", normalise(&group), normalise(&name)),
+                Some(id),
+            );
             names
-                .entry(key(&name))
+                .entry(normalise(&name))
                 .and_modify(|existing| *existing = None)
                 .or_insert(Some(id));
         }
@@ -68,7 +71,7 @@ impl CategoryNames {
     pub fn find(&self, file_name: &str) -> Option<Uuid> {
         let parts: Vec<String> = file_name
             .split(':')
-            .map(key)
+            .map(normalise)
             .filter(|p| !p.is_empty())
             .collect();
         let full = parts.join(":");
@@ -78,10 +81,6 @@ impl CategoryNames {
                 .and_then(|last| self.0.get(last).copied().flatten())
         })
     }
-}
-
-fn key(name: &str) -> String {
-    normalise(name)
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -32,10 +32,7 @@ pub fn report(parsed: &ParsedFile) -> Value {
 /// Pure: the same for a person.
 pub fn text(parsed: &ParsedFile) -> String {
     let mut out = String::new();
-    let encoding = serde_json::to_value(parsed.encoding)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let encoding = parsed.encoding.as_str();
     let _ = writeln!(out, "format:   {} ({encoding})", parsed.format.as_str());
     if let Some(mapping) = &parsed.mapping {
         let _ = writeln!(

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use bank_formats::{CsvMapping, Format};
@@ -111,7 +111,7 @@ pub async fn load(
 }
 
 /// Reads the body up to `limit` bytes; more is a 413 that names the limit.
-async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::PayloadTooLarge(Some(format!(
             "the file is larger than the import limit of {} MB (IMPORT_MAX_BYTES)",
@@ -135,7 +135,7 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<
         }
         bytes.extend_from_slice(&chunk);
     }
-    Ok(bytes)
+    Ok(Bytes::from(bytes))
 }
 
 #[utoipa::path(
@@ -210,7 +210,7 @@ async fn upload(
     .bind(query.account_id)
     .bind(caller.user_id)
     .bind(&file_name)
-    .bind(&bytes)
+    .bind(bytes.as_ref())
     .bind(sha)
     .bind(prepared.parsed.format.as_str())
     .bind(prepared.parsed.mapping.as_ref().map(sqlx::types::Json))
@@ -323,6 +323,42 @@ async fn show(
     Ok(Json(load(&mut db, ledger_id, id).await?))
 }
 
+/// An import row locked for a change, with what re-reading its file needs.
+struct Locked {
+    status: ImportStatus,
+    format: String,
+    file: Bytes,
+    mapping: Option<CsvMapping>,
+    account_id: Uuid,
+}
+
+/// Locks the ledger's import `id` until `tx` ends; 404 when there is none.
+async fn lock(tx: &mut sqlx::PgConnection, ledger_id: Uuid, id: Uuid) -> Result<Locked, ApiError> {
+    type Row = (
+        ImportStatus,
+        String,
+        Option<Vec<u8>>,
+        Option<sqlx::types::Json<CsvMapping>>,
+        Uuid,
+    );
+    let (status, format, file, mapping, account_id): Row = sqlx::query_as(
+        "SELECT status, format, file, mapping, account_id FROM imports
+         WHERE ledger_id = $1 AND id = $2 FOR UPDATE",
+    )
+    .bind(ledger_id)
+    .bind(id)
+    .fetch_optional(tx)
+    .await?
+    .ok_or(ApiError::NotFound("import"))?;
+    Ok(Locked {
+        status,
+        format,
+        file: Bytes::from(file.unwrap_or_default()),
+        mapping: mapping.map(|m| m.0),
+        account_id,
+    })
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MappingChange {
@@ -352,14 +388,13 @@ async fn change_mapping(
 ) -> Result<Json<ImportView>, ApiError> {
     let mut tx = state.db.begin().await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
-    let (status, format, file, account_id): (ImportStatus, String, Option<Vec<u8>>, Uuid) = sqlx::query_as(
-        "SELECT status, format, file, account_id FROM imports WHERE ledger_id = $1 AND id = $2 FOR UPDATE",
-    )
-    .bind(ledger_id)
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(ApiError::NotFound("import"))?;
+    let Locked {
+        status,
+        format,
+        file,
+        account_id,
+        ..
+    } = lock(&mut tx, ledger_id, id).await?;
     if status != ImportStatus::Previewed {
         return Err(ApiError::Conflict(
             "the import is no longer a preview: its mapping cannot change".into(),
@@ -375,12 +410,7 @@ async fn change_mapping(
     {
         return Err(ApiError::field("save_as", "must be 1 to 100 characters"));
     }
-    let parsed = read_file(
-        file.unwrap_or_default(),
-        Some(Format::Csv),
-        Some(change.mapping.clone()),
-    )
-    .await?;
+    let parsed = read_file(file, Some(Format::Csv), Some(change.mapping.clone())).await?;
     let account_map = default_account_map(&parsed, account_id);
     let prepared = prepare(&mut tx, ledger_id, parsed, &account_map).await?;
     if let Some(name) = &change.save_as {
@@ -439,7 +469,7 @@ async fn commit(
     State(state): State<AppState>,
     caller: Caller,
     Path((ledger_id, id)): Path<(Uuid, Uuid)>,
-    body: axum::body::Bytes,
+    body: Bytes,
 ) -> Result<(StatusCode, Json<ImportView>), ApiError> {
     // The body is optional: a file with one account needs none.
     let request: CommitRequest = if body.iter().all(u8::is_ascii_whitespace) {
@@ -449,15 +479,13 @@ async fn commit(
     };
     let mut tx = state.db.begin().await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
-    let (status, format, file, mapping): (ImportStatus, String, Option<Vec<u8>>, Option<sqlx::types::Json<CsvMapping>>) =
-        sqlx::query_as(
-            "SELECT status, format, file, mapping FROM imports WHERE ledger_id = $1 AND id = $2 FOR UPDATE",
-        )
-        .bind(ledger_id)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(ApiError::NotFound("import"))?;
+    let Locked {
+        status,
+        format,
+        file,
+        mapping,
+        ..
+    } = lock(&mut tx, ledger_id, id).await?;
     if status != ImportStatus::Previewed {
         return Err(ApiError::Conflict(
             format!("the import is {}, not a preview", serde_json::json!(status)).into(),
@@ -466,7 +494,7 @@ async fn commit(
     if let Some(accounts) = &request.accounts {
         // Re-plan with the user's account mapping so the counts and preview match.
         let format = super::job::format_of(&format);
-        let parsed = read_file(file.unwrap_or_default(), format, mapping.map(|m| m.0)).await?;
+        let parsed = read_file(file, format, mapping).await?;
         let prepared = prepare(&mut tx, ledger_id, parsed, accounts).await?;
         save_plan(&mut tx, id, &prepared, accounts).await?;
     }

@@ -248,6 +248,21 @@ impl Client {
         (status, value)
     }
 
+    /// Joins `owner`'s ledger with `role`, by an invitation code as a person would.
+    pub async fn join(&self, owner: &Client, ledger: Uuid, role: &str) {
+        let (status, invite) = owner
+            .post(
+                &format!("/api/v1/ledgers/{ledger}/invites"),
+                json!({ "role": role }),
+            )
+            .await;
+        assert_eq!(status, 201, "invite: {invite}");
+        let (status, body) = self
+            .post("/api/v1/invites/accept", json!({ "code": invite["code"] }))
+            .await;
+        assert_eq!(status, 200, "accept: {body}");
+    }
+
     /// Sends `bytes` as a raw body (a file upload).
     pub async fn upload(&self, path: &str, bytes: Vec<u8>) -> (u16, Value) {
         let mut request = self
