@@ -1,0 +1,128 @@
+//! Apply: the write step. Each desired child goes to the API server by server-side apply
+//! with one field manager, forcing ownership of the fields we set, and only when the live
+//! object does not already hold every field we want: an idle platform costs no writes.
+
+use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PropagationPolicy};
+use kube::core::DynamicObject;
+use kube::{Client, ResourceExt};
+use serde_json::Value;
+
+use crate::child::{Child, Kind};
+use crate::error::ReconcileError;
+
+/// Pure: whether `live` already holds every field of `desired` with the same value. Maps may
+/// hold more keys (defaults the API server filled in); lists must match item by item.
+pub fn holds(live: &Value, desired: &Value) -> bool {
+    match (live, desired) {
+        (Value::Object(live), Value::Object(desired)) => desired
+            .iter()
+            .all(|(key, want)| live.get(key).is_some_and(|have| holds(have, want))),
+        (Value::Array(live), Value::Array(desired)) => {
+            live.len() == desired.len() && live.iter().zip(desired).all(|(h, w)| holds(h, w))
+        }
+        (Value::Number(live), Value::Number(desired)) => live.as_f64() == desired.as_f64(),
+        (live, desired) => live == desired,
+    }
+}
+
+/// The API of `kind` in `namespace`.
+pub fn api(client: &Client, kind: Kind, namespace: &str) -> Api<DynamicObject> {
+    Api::namespaced_with(client.clone(), namespace, &kind.api_resource())
+}
+
+/// Server-side applies `child` as `manager`, forcing ownership of its fields.
+pub async fn apply(
+    client: &Client,
+    namespace: &str,
+    manager: &str,
+    child: &Child,
+) -> Result<DynamicObject, ReconcileError> {
+    api(client, child.kind, namespace)
+        .patch(
+            &child.name,
+            &PatchParams::apply(manager).force(),
+            &Patch::Apply(&child.object),
+        )
+        .await
+        .map_err(|source| {
+            ReconcileError::kube(
+                format!("apply {} {}", child.kind.name(), child.name),
+                source,
+            )
+        })
+}
+
+/// Every object of `kind` in `namespace` matching `selector`.
+pub async fn list(
+    client: &Client,
+    kind: Kind,
+    namespace: &str,
+    selector: &str,
+) -> Result<Vec<DynamicObject>, ReconcileError> {
+    api(client, kind, namespace)
+        .list(&ListParams::default().labels(selector))
+        .await
+        .map(|list| list.items)
+        .map_err(|source| ReconcileError::kube(format!("list {}s", kind.name()), source))
+}
+
+/// Deletes `name` and, in the background, what it owns (a Job's pods, a Deployment's
+/// ReplicaSets). An object already gone counts as deleted.
+pub async fn delete(
+    client: &Client,
+    kind: Kind,
+    namespace: &str,
+    name: &str,
+) -> Result<(), ReconcileError> {
+    let params = DeleteParams {
+        propagation_policy: Some(PropagationPolicy::Background),
+        ..DeleteParams::default()
+    };
+    match api(client, kind, namespace).delete(name, &params).await {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(status)) if status.code == 404 => Ok(()),
+        Err(source) => Err(ReconcileError::kube(
+            format!("delete {} {name}", kind.name()),
+            source,
+        )),
+    }
+}
+
+/// The live object of `child`, if `observed` has it.
+pub fn find<'a>(
+    observed: &'a [(Kind, DynamicObject)],
+    kind: Kind,
+    name: &str,
+) -> Option<&'a DynamicObject> {
+    observed
+        .iter()
+        .find(|(k, o)| *k == kind && o.name_any() == name)
+        .map(|(_, o)| o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds;
+    use serde_json::json;
+
+    #[test]
+    fn a_live_object_with_extra_defaults_holds_what_we_want() {
+        let live = json!({"spec": {"replicas": 2, "strategy": {"type": "RollingUpdate"},
+                          "template": {"containers": [{"name": "api", "image": "a:1", "terminationMessagePath": "/dev/x"}]}}});
+        let want = json!({"spec": {"replicas": 2, "template": {"containers": [{"name": "api", "image": "a:1"}]}}});
+        assert!(holds(&live, &want));
+    }
+
+    #[test]
+    fn a_changed_value_a_missing_field_or_another_list_does_not() {
+        let live = json!({"spec": {"replicas": 2, "ports": [{"port": 80}, {"port": 81}]}});
+        assert!(!holds(&live, &json!({"spec": {"replicas": 3}})));
+        assert!(!holds(&live, &json!({"spec": {"paused": false}})));
+        assert!(!holds(&live, &json!({"spec": {"ports": [{"port": 80}]}})));
+        assert!(holds(
+            &live,
+            &json!({"spec": {"ports": [{"port": 80}, {"port": 81}]}})
+        ));
+        assert!(holds(&json!({"n": 1.0}), &json!({"n": 1})));
+    }
+}

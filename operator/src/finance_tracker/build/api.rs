@@ -1,0 +1,113 @@
+//! The API: Deployment (only once its image's migration has run), Service and budget.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, EnvVar, PodSpec};
+
+use super::Plan;
+use super::pod::{self, APP_UID};
+use super::workload;
+use crate::child::Child;
+use crate::finance_tracker::credentials;
+use crate::finance_tracker::names::Component;
+
+pub const PORT: u16 = 8080;
+const ML_PORT: u16 = super::ml_worker::PORT;
+
+/// The annotation whose change rolls a component's pods: a digest of what they read at start.
+pub const CONFIG_DIGEST: &str = "finance.financetracker.dev/config-digest";
+
+pub fn children(plan: &Plan<'_>) -> Vec<Child> {
+    let names = plan.names;
+    let mut children = vec![
+        Child::new(&workload::service(
+            names,
+            Component::Api,
+            "http",
+            i32::from(PORT),
+            false,
+        )),
+        Child::new(&workload::disruption_budget(names, Component::Api)),
+    ];
+    if let Some(image) = &plan.rollout.api_image {
+        children.push(Child::new(&deployment(plan, image)));
+    }
+    children
+}
+
+/// The environment of the API process, shared with the migration Job.
+pub fn store_env(plan: &Plan<'_>) -> Vec<EnvVar> {
+    vec![
+        pod::env_from_secret(
+            "DATABASE_URL",
+            &credentials::database_url(plan.spec, plan.names),
+        ),
+        pod::env("LOG_FORMAT", "json"),
+        pod::env("LOG_LEVEL", plan.spec.api.log_level.clone()),
+    ]
+}
+
+fn deployment(plan: &Plan<'_>, image: &str) -> k8s_openapi::api::apps::v1::Deployment {
+    let (spec, names) = (plan.spec, plan.names);
+    let mut env = vec![pod::env("LISTEN_ADDR", format!("0.0.0.0:{PORT}"))];
+    env.extend(store_env(plan));
+    env.extend([
+        pod::env_from_secret("REDIS_URL", &credentials::redis_url(spec, names)),
+        pod::env_from_secret("JWT_SECRET", &credentials::jwt_key(spec, names)),
+        pod::env(
+            "ML_WORKER_URL",
+            names.service_url(Component::MlWorker, ML_PORT),
+        ),
+        pod::env("COOKIE_SECURE", plan.cookie_secure().to_string()),
+        // nginx, in front of every API pod, puts the client's address last.
+        pod::env("TRUST_FORWARDED_FOR", "true"),
+        pod::env(
+            "ACCESS_TOKEN_TTL_SECONDS",
+            spec.auth.access_token_ttl_seconds.to_string(),
+        ),
+        pod::env(
+            "REFRESH_TOKEN_TTL_DAYS",
+            spec.auth.refresh_token_ttl_days.to_string(),
+        ),
+    ]);
+    let (tmp, tmp_mount) = pod::scratch("tmp", "/tmp");
+    let container = Container {
+        name: "api".to_owned(),
+        image: Some(image.to_owned()),
+        image_pull_policy: Some(plan.images.pull_policy.to_owned()),
+        args: Some(vec!["serve".to_owned()]),
+        env: Some(env),
+        ports: Some(vec![pod::port("http", i32::from(PORT))]),
+        liveness_probe: Some(pod::http_probe("/healthz", 10, 3)),
+        readiness_probe: Some(pod::http_probe("/readyz", 5, 2)),
+        resources: Some(pod::resources(
+            spec.api.resources.as_ref(),
+            "100m",
+            "128Mi",
+            "512Mi",
+        )),
+        security_context: Some(pod::container_security()),
+        volume_mounts: Some(vec![tmp_mount]),
+        ..Container::default()
+    };
+    let pod_spec = PodSpec {
+        containers: vec![container],
+        volumes: Some(vec![tmp]),
+        security_context: Some(pod::pod_security(APP_UID)),
+        image_pull_secrets: plan.pull_secrets(),
+        automount_service_account_token: Some(false),
+        termination_grace_period_seconds: Some(30),
+        ..PodSpec::default()
+    };
+    let mut annotations =
+        BTreeMap::from([(CONFIG_DIGEST.to_owned(), plan.credentials.digest.clone())]);
+    if spec.monitoring.pod_annotations {
+        annotations.extend(pod::scrape_annotations(PORT));
+    }
+    workload::deployment(
+        names,
+        Component::Api,
+        spec.api.replicas,
+        workload::pod_template(names, Component::Api, annotations, pod_spec),
+    )
+}

@@ -1,0 +1,107 @@
+//! The ML worker: Deployment, Service and budget. The model files are baked into its image
+//! under `/models`; the spec picks the version it serves.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{ConfigMap, Container, PodSpec};
+
+use super::Plan;
+use super::api::CONFIG_DIGEST;
+use super::pod::{self, APP_UID};
+use super::workload;
+use crate::child::Child;
+use crate::finance_tracker::credentials;
+use crate::finance_tracker::names::Component;
+
+pub const PORT: u16 = 8090;
+
+pub const ROUTING_KEY: &str = "routing.json";
+
+pub fn children(plan: &Plan<'_>) -> Vec<Child> {
+    let names = plan.names;
+    vec![
+        Child::new(&routing(plan)),
+        Child::new(&workload::service(
+            names,
+            Component::MlWorker,
+            "http",
+            i32::from(PORT),
+            false,
+        )),
+        Child::new(&workload::disruption_budget(names, Component::MlWorker)),
+        Child::new(&deployment(plan)),
+    ]
+}
+
+/// Which model version gets which share of categorisations. Without a ModelExperiment the
+/// serving version gets all of it; an experiment's controller rewrites the weights.
+fn routing(plan: &Plan<'_>) -> ConfigMap {
+    let version = plan.model_version();
+    let routing = serde_json::json!({
+        "defaultVersion": version,
+        "routes": [{"version": version, "weight": 100}],
+    });
+    ConfigMap {
+        metadata: plan
+            .names
+            .metadata(plan.names.ml_routing(), Component::MlWorker),
+        data: Some(BTreeMap::from([(
+            ROUTING_KEY.to_owned(),
+            serde_json::to_string_pretty(&routing).expect("JSON always serializes"),
+        )])),
+        ..ConfigMap::default()
+    }
+}
+
+fn deployment(plan: &Plan<'_>) -> k8s_openapi::api::apps::v1::Deployment {
+    let (spec, names) = (plan.spec, plan.names);
+    let (tmp, tmp_mount) = pod::scratch("tmp", "/tmp");
+    let container = Container {
+        name: "ml-worker".to_owned(),
+        image: Some(plan.images.ml_worker.clone()),
+        image_pull_policy: Some(plan.images.pull_policy.to_owned()),
+        env: Some(vec![
+            pod::env("LISTEN_ADDR", format!("0.0.0.0:{PORT}")),
+            pod::env("MODEL_DIR", "/models"),
+            pod::env("MODEL_VERSION", plan.model_version()),
+            pod::env("MODEL_THREADS", spec.ml_worker.threads.to_string()),
+            pod::env_from_secret("DATABASE_URL", &credentials::database_url(spec, names)),
+            pod::env_from_secret("REDIS_URL", &credentials::redis_url(spec, names)),
+            pod::env("LOG_FORMAT", "json"),
+        ]),
+        ports: Some(vec![pod::port("http", i32::from(PORT))]),
+        // Loading and checking the model takes a few seconds on a small node.
+        startup_probe: Some(pod::http_probe("/healthz", 2, 60)),
+        liveness_probe: Some(pod::http_probe("/healthz", 10, 3)),
+        readiness_probe: Some(pod::http_probe("/readyz", 5, 2)),
+        resources: Some(pod::resources(
+            spec.ml_worker.resources.as_ref(),
+            "500m",
+            "256Mi",
+            "768Mi",
+        )),
+        security_context: Some(pod::container_security()),
+        volume_mounts: Some(vec![tmp_mount]),
+        ..Container::default()
+    };
+    let pod_spec = PodSpec {
+        containers: vec![container],
+        volumes: Some(vec![tmp]),
+        security_context: Some(pod::pod_security(APP_UID)),
+        image_pull_secrets: plan.pull_secrets(),
+        automount_service_account_token: Some(false),
+        termination_grace_period_seconds: Some(30),
+        ..PodSpec::default()
+    };
+    let mut annotations =
+        BTreeMap::from([(CONFIG_DIGEST.to_owned(), plan.credentials.digest.clone())]);
+    if spec.monitoring.pod_annotations {
+        annotations.extend(pod::scrape_annotations(PORT));
+    }
+    workload::deployment(
+        names,
+        Component::MlWorker,
+        spec.ml_worker.replicas,
+        workload::pod_template(names, Component::MlWorker, annotations, pod_spec),
+    )
+}

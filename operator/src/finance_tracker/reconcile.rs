@@ -1,0 +1,639 @@
+//! The reconcile of one FinanceTracker, the I/O shell around the pure steps:
+//! dereference (read what exists) → validate → build → apply (and sweep orphans) → status.
+//! Every decision is made by a pure function in a sibling module; this file only reads,
+//! writes and reports.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Api, Patch, PatchParams};
+use kube::core::DynamicObject;
+use kube::runtime::controller::Action;
+use kube::runtime::events::{Event, EventType};
+use kube::{Resource, ResourceExt};
+use rand::RngExt as _;
+use serde_json::{Value, json};
+
+use super::build::{self, Plan};
+use super::credentials::{self, Generated, SecretData};
+use super::deletion;
+use super::images;
+use super::names::{Component, MANAGER, Names};
+use super::rollout::{self, JobState, Rollout, RolloutInput};
+use super::status::{self, StatusInput, Trouble};
+use super::validate::{self, Problem};
+use crate::apply;
+use crate::child::{Child, Kind};
+use crate::controller::Context;
+use crate::crd::FinanceTracker;
+use crate::crd::finance_tracker::{FinanceTrackerStatus, ServiceMonitorMode, StoreMode};
+use crate::error::ReconcileError;
+
+/// Keeps the data-retention promise of `spec.postgres.deletionPolicy` on deletion.
+pub const FINALIZER: &str = "finance.financetracker.dev/data-policy";
+
+/// How often a settled FinanceTracker is looked at again without any change: a safety
+/// net only, since every change to it or its children triggers a reconcile at once.
+pub const RESYNC: Duration = Duration::from_mins(5);
+/// How soon a FinanceTracker that waits for a Secret the user must create is checked
+/// again (Secrets the operator does not own are not watched).
+pub const RECHECK_MISSING: Duration = Duration::from_secs(30);
+
+pub async fn reconcile(
+    ft: Arc<FinanceTracker>,
+    ctx: Arc<Context>,
+) -> Result<Action, ReconcileError> {
+    if ft.metadata.deletion_timestamp.is_some() {
+        return deletion::finalize(&ft, &ctx).await;
+    }
+    if !ft.finalizers().iter().any(|f| f == FINALIZER) {
+        add_finalizer(&ft, &ctx).await?;
+    }
+    let names = Names::new(&ft);
+    let world = dereference(&ctx, &ft, &names).await?;
+
+    // A spec with a problem gets nothing applied, only a status that says what to fix.
+    if let Some((trouble, recheck)) = invalid(&ft, &world) {
+        let components = components(&ft, &names, &world.observed);
+        write_status(
+            &ctx,
+            &ft,
+            status_input(&ft, components, None, Some(trouble)),
+        )
+        .await?;
+        return Ok(Action::requeue(recheck));
+    }
+
+    let design = design(&ft, &names, &world, &mut |which| {
+        fresh_secret(which.length())
+    });
+    let (observed, mut failures) =
+        apply_all(&ctx, &ft, &names, &design.children, world.observed).await;
+    for which in &design.generated {
+        let (secret, _) = which.location(&names);
+        let note = format!("generated {} in Secret {secret}", describe(*which));
+        publish(&ctx, &ft, EventType::Normal, "Generated", note).await;
+    }
+    failures.extend(sweep(&ctx, &ft, &names, &design.children, &observed).await);
+
+    let trouble = if failures.is_empty() {
+        design.rollout.failed.clone().map(|message| Trouble {
+            reason: "MigrationFailed",
+            message,
+        })
+    } else {
+        let messages: Vec<String> = failures.iter().map(ToString::to_string).collect();
+        Some(Trouble {
+            reason: "ApplyFailed",
+            message: messages.join("; "),
+        })
+    };
+    let components = components(&ft, &names, &observed);
+    write_status(
+        &ctx,
+        &ft,
+        status_input(&ft, components, Some(&design), trouble),
+    )
+    .await?;
+    match failures.into_iter().next() {
+        Some(first) => Err(first),
+        None => Ok(Action::requeue(RESYNC)),
+    }
+}
+
+/// What the dereference step found in the cluster.
+#[derive(Debug, Clone)]
+pub struct World {
+    /// Whether the cluster serves Prometheus Operator ServiceMonitors.
+    pub monitor_api: bool,
+    /// This instance's children that exist, of every managed kind.
+    pub observed: Vec<(Kind, DynamicObject)>,
+    /// The user's own Secrets the spec names that exist, with their values.
+    pub referenced: BTreeMap<String, SecretData>,
+}
+
+async fn dereference(
+    ctx: &Context,
+    ft: &FinanceTracker,
+    names: &Names,
+) -> Result<World, ReconcileError> {
+    let monitor_api = service_monitor_api(&ctx.client).await;
+    Ok(World {
+        monitor_api,
+        observed: observe(ctx, names, monitor_api).await?,
+        referenced: read_referenced(ctx, ft).await?,
+    })
+}
+
+/// Pure: why nothing may be applied, and when to look again; `None` for a usable spec.
+pub fn invalid(ft: &FinanceTracker, world: &World) -> Option<(Trouble, Duration)> {
+    let mut problems = validate::spec(ft);
+    let missing = validate::references(ft, &world.referenced);
+    let only_missing = problems.is_empty() && !missing.is_empty();
+    problems.extend(missing);
+    if ft.spec.monitoring.service_monitor == ServiceMonitorMode::Enabled && !world.monitor_api {
+        problems.push(Problem {
+            field: "spec.monitoring.serviceMonitor".to_owned(),
+            message:
+                "Enabled, but the cluster has no monitoring.coreos.com/v1 ServiceMonitor API: \
+                      install the Prometheus Operator, or set Auto or Disabled"
+                    .to_owned(),
+        });
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    let message = problems
+        .iter()
+        .map(Problem::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(if only_missing {
+        (
+            Trouble {
+                reason: "MissingSecret",
+                message,
+            },
+            RECHECK_MISSING,
+        )
+    } else {
+        (
+            Trouble {
+                reason: "InvalidSpec",
+                message,
+            },
+            RESYNC,
+        )
+    })
+}
+
+/// The children to have, the rollout step, and which credentials had to be generated.
+#[derive(Debug, Clone)]
+pub struct Design {
+    pub children: Vec<Child>,
+    pub rollout: Rollout,
+    pub generated: Vec<Generated>,
+}
+
+/// Pure but for `fresh`, which makes a new secret value: from a usable spec and what
+/// exists to every child the FinanceTracker should have.
+pub fn design(
+    ft: &FinanceTracker,
+    names: &Names,
+    world: &World,
+    fresh: &mut dyn FnMut(Generated) -> String,
+) -> Design {
+    let observed = &world.observed;
+    let images = images::resolve(&ft.spec);
+    let referenced: Vec<&str> = credentials::references(&ft.spec)
+        .into_iter()
+        .filter_map(|(_, r)| {
+            world
+                .referenced
+                .get(&r.name)?
+                .get(&r.key)
+                .map(String::as_str)
+        })
+        .collect();
+    let mut generated = Vec::new();
+    let existing = generated_secrets(names, observed);
+    let credentials = credentials::resolve(&ft.spec, names, &existing, &referenced, &mut |which| {
+        generated.push(which);
+        fresh(which)
+    });
+    let job_name = names.migration_job(&images.api);
+    let api = typed::<Deployment>(observed, Kind::Deployment, &names.of(Component::Api));
+    let live_image = api.and_then(|d| d.spec?.template.spec?.containers.first()?.image.clone());
+    let postgres =
+        typed::<StatefulSet>(observed, Kind::StatefulSet, &names.of(Component::Postgres));
+    let database_ready = ft.spec.postgres.mode == StoreMode::External
+        || status::stateful_set_readiness(postgres.as_ref()).ready >= 1;
+    let rollout = rollout::decide(
+        &RolloutInput {
+            wanted_image: &images.api,
+            job: job_state(typed::<Job>(observed, Kind::Job, &job_name).as_ref()),
+            migrated_image: ft.status.as_ref().and_then(|s| s.migrated_image.as_deref()),
+            live_image: live_image.as_deref(),
+            database_ready,
+        },
+        &job_name,
+    );
+    let children = build::desired(&Plan {
+        spec: &ft.spec,
+        names,
+        images: &images,
+        credentials: &credentials,
+        rollout: &rollout,
+        service_monitor: world.monitor_api
+            && ft.spec.monitoring.service_monitor != ServiceMonitorMode::Disabled,
+    });
+    Design {
+        children,
+        rollout,
+        generated,
+    }
+}
+
+/// Every child of this instance that exists now, of each kind the operator manages.
+async fn observe(
+    ctx: &Context,
+    names: &Names,
+    monitor_api: bool,
+) -> Result<Vec<(Kind, DynamicObject)>, ReconcileError> {
+    let mut observed = Vec::new();
+    for kind in Kind::ALL {
+        if kind == Kind::ServiceMonitor && !monitor_api {
+            continue;
+        }
+        for object in apply::list(
+            &ctx.client,
+            kind,
+            &names.namespace,
+            &names.instance_selector(),
+        )
+        .await?
+        {
+            observed.push((kind, object));
+        }
+    }
+    Ok(observed)
+}
+
+/// The user's own Secrets the spec names, those that exist, with their decoded values.
+async fn read_referenced(
+    ctx: &Context,
+    ft: &FinanceTracker,
+) -> Result<BTreeMap<String, SecretData>, ReconcileError> {
+    let namespace = ft.namespace().unwrap_or_default();
+    let api: Api<Secret> = Api::namespaced(ctx.client.clone(), &namespace);
+    let mut found = BTreeMap::new();
+    for (_, reference) in credentials::references(&ft.spec) {
+        if found.contains_key(&reference.name) {
+            continue;
+        }
+        let secret = api
+            .get_opt(&reference.name)
+            .await
+            .map_err(|e| ReconcileError::kube(format!("read Secret {}", reference.name), e))?;
+        if let Some(secret) = secret {
+            let data = secret
+                .data
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, String::from_utf8_lossy(&v.0).into_owned()))
+                .collect();
+            found.insert(reference.name.clone(), data);
+        }
+    }
+    Ok(found)
+}
+
+/// The values in the Secrets the operator generated earlier, by Secret name.
+fn generated_secrets(
+    names: &Names,
+    observed: &[(Kind, DynamicObject)],
+) -> BTreeMap<String, SecretData> {
+    let ours = [
+        names.postgres_secret(),
+        names.redis_secret(),
+        names.jwt_secret(),
+    ];
+    observed
+        .iter()
+        .filter(|(kind, o)| *kind == Kind::Secret && ours.contains(&o.name_any()))
+        .map(|(_, o)| {
+            let data = o
+                .data
+                .get("data")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, v)| {
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(v.as_str()?)
+                        .ok()?;
+                    Some((k.clone(), String::from_utf8(bytes).ok()?))
+                })
+                .collect();
+            (o.name_any(), data)
+        })
+        .collect()
+}
+
+/// A fresh random value of `length` letters and digits.
+fn fresh_secret(length: usize) -> String {
+    rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(length)
+        .map(char::from)
+        .collect()
+}
+
+fn describe(which: Generated) -> &'static str {
+    match which {
+        Generated::PostgresPassword => "the PostgreSQL password",
+        Generated::RedisPassword => "the Redis password",
+        Generated::JwtKey => "the token-signing key",
+    }
+}
+
+/// Whether the cluster serves Prometheus Operator ServiceMonitors. An error counts as no:
+/// the operator then neither creates nor sweeps them, so a blip deletes nothing.
+async fn service_monitor_api(client: &kube::Client) -> bool {
+    match client
+        .list_api_group_resources("monitoring.coreos.com/v1")
+        .await
+    {
+        Ok(list) => list.resources.iter().any(|r| r.name == "servicemonitors"),
+        Err(e) => {
+            tracing::debug!(error = %e, "no ServiceMonitor API");
+            false
+        }
+    }
+}
+
+fn typed<K: kube::Resource + serde::de::DeserializeOwned>(
+    observed: &[(Kind, DynamicObject)],
+    kind: Kind,
+    name: &str,
+) -> Option<K> {
+    apply::find(observed, kind, name).and_then(|o| o.clone().try_parse::<K>().ok())
+}
+
+/// Pure: a Job's outcome from its conditions.
+pub fn job_state(job: Option<&Job>) -> JobState {
+    let Some(job) = job else {
+        return JobState::Absent;
+    };
+    let conditions = job.status.as_ref().and_then(|s| s.conditions.as_ref());
+    let holds = |type_: &str| {
+        conditions
+            .into_iter()
+            .flatten()
+            .find(|c| c.type_ == type_ && c.status == "True")
+    };
+    if holds("Complete").is_some() {
+        JobState::Succeeded
+    } else if let Some(failed) = holds("Failed") {
+        JobState::Failed(failed.reason.clone().unwrap_or_else(|| "Failed".to_owned()))
+    } else {
+        JobState::Running
+    }
+}
+
+/// Wanted and ready pods of each component, from what exists.
+fn components(
+    ft: &FinanceTracker,
+    names: &Names,
+    observed: &[(Kind, DynamicObject)],
+) -> BTreeMap<String, crate::crd::finance_tracker::ComponentStatus> {
+    let spec = &ft.spec;
+    let deployment = |component: Component, replicas: i32| {
+        let live = typed::<Deployment>(observed, Kind::Deployment, &names.of(component));
+        (
+            component.as_str().to_owned(),
+            status::deployment_readiness(live.as_ref(), replicas),
+        )
+    };
+    let mut components = BTreeMap::from([
+        deployment(Component::Api, spec.api.replicas),
+        deployment(Component::MlWorker, spec.ml_worker.replicas),
+        deployment(Component::Web, spec.web.replicas),
+    ]);
+    for (component, mode) in [
+        (Component::Postgres, spec.postgres.mode),
+        (Component::Redis, spec.redis.mode),
+    ] {
+        if mode == StoreMode::Managed {
+            let live = typed::<StatefulSet>(observed, Kind::StatefulSet, &names.of(component));
+            components.insert(
+                component.as_str().to_owned(),
+                status::stateful_set_readiness(live.as_ref()),
+            );
+        }
+    }
+    components
+}
+
+/// Applies every desired child whose live object lacks some wanted field. Returns what is
+/// observed afterwards and the failures (each child is tried; one bad child does not stop
+/// the rest of the platform from getting its update).
+async fn apply_all(
+    ctx: &Context,
+    ft: &FinanceTracker,
+    names: &Names,
+    desired: &[Child],
+    mut observed: Vec<(Kind, DynamicObject)>,
+) -> (Vec<(Kind, DynamicObject)>, Vec<ReconcileError>) {
+    let mut failures = Vec::new();
+    for child in desired {
+        let live = apply::find(&observed, child.kind, &child.name);
+        let current = live.is_some_and(|live| {
+            // A Job's pod template is immutable: a Job, once there, is left to finish.
+            child.kind == Kind::Job
+                || apply::holds(
+                    &serde_json::to_value(live).unwrap_or(Value::Null),
+                    &child.object,
+                )
+        });
+        if current {
+            continue;
+        }
+        let created = live.is_none();
+        match apply::apply(&ctx.client, &names.namespace, MANAGER, child).await {
+            Ok(applied) => {
+                ctx.metrics
+                    .writes
+                    .with_label_values(&[child.kind.name(), "apply"])
+                    .inc();
+                tracing::info!(kind = child.kind.name(), name = %child.name, created, "applied");
+                if child.kind == Kind::Job && created {
+                    publish(
+                        ctx,
+                        ft,
+                        EventType::Normal,
+                        "MigrationStarted",
+                        format!("running the database migration Job {}", child.name),
+                    )
+                    .await;
+                }
+                observed.retain(|(k, o)| !(*k == child.kind && o.name_any() == child.name));
+                observed.push((child.kind, applied));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "apply failed");
+                failures.push(e);
+            }
+        }
+    }
+    (observed, failures)
+}
+
+/// Deletes the children this FinanceTracker owns that the spec no longer wants.
+async fn sweep(
+    ctx: &Context,
+    ft: &FinanceTracker,
+    names: &Names,
+    desired: &[Child],
+    observed: &[(Kind, DynamicObject)],
+) -> Vec<ReconcileError> {
+    let wanted: BTreeSet<(Kind, &str)> =
+        desired.iter().map(|c| (c.kind, c.name.as_str())).collect();
+    let mut failures = Vec::new();
+    for (kind, object) in observed {
+        let name = object.name_any();
+        if !kind.swept()
+            || !names.owns(&object.metadata)
+            || wanted.contains(&(*kind, name.as_str()))
+        {
+            continue;
+        }
+        match apply::delete(&ctx.client, *kind, &names.namespace, &name).await {
+            Ok(()) => {
+                ctx.metrics
+                    .writes
+                    .with_label_values(&[kind.name(), "delete"])
+                    .inc();
+                tracing::info!(kind = kind.name(), %name, "deleted a child the spec no longer wants");
+                publish(
+                    ctx,
+                    ft,
+                    EventType::Normal,
+                    "Deleted",
+                    format!("deleted {} {name}: no longer part of the spec", kind.name()),
+                )
+                .await;
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    failures
+}
+
+fn status_input<'a>(
+    ft: &'a FinanceTracker,
+    components: BTreeMap<String, crate::crd::finance_tracker::ComponentStatus>,
+    applied: Option<&Design>,
+    trouble: Option<Trouble>,
+) -> StatusInput<'a> {
+    let previous = ft.status.as_ref();
+    // An invalid spec changed nothing, so the URL, model and migration stay as they were.
+    let (url, model_version, migrated_image) = match applied {
+        Some(design) => (
+            build::url(&ft.spec),
+            Some(ft.spec.ml_worker.model_version.clone()),
+            design.rollout.migrated_image.clone(),
+        ),
+        None => (
+            previous.and_then(|s| s.url.clone()),
+            previous.and_then(|s| s.active_model_version.clone()),
+            previous.and_then(|s| s.migrated_image.clone()),
+        ),
+    };
+    StatusInput {
+        generation: ft.metadata.generation,
+        components,
+        waiting_for: applied.and_then(|d| d.rollout.waiting_for.clone()),
+        trouble,
+        url,
+        model_version,
+        migrated_image,
+        previous,
+        now: Time(Timestamp::now()),
+    }
+}
+
+/// Writes the new status when it differs from the current one, and publishes the events
+/// the change calls for.
+async fn write_status(
+    ctx: &Context,
+    ft: &FinanceTracker,
+    input: StatusInput<'_>,
+) -> Result<(), ReconcileError> {
+    let next = status::compute(&input);
+    let previous = ft.status.as_ref();
+    if previous == Some(&next) {
+        return Ok(());
+    }
+    let api: Api<FinanceTracker> =
+        Api::namespaced(ctx.client.clone(), &ft.namespace().unwrap_or_default());
+    api.patch_status(
+        &ft.name_any(),
+        &PatchParams::default(),
+        &Patch::Merge(status_patch(previous, &next)),
+    )
+    .await
+    .map_err(|e| ReconcileError::kube("write FinanceTracker status", e))?;
+    for notice in status::notices(previous, &next) {
+        publish(ctx, ft, notice.type_, &notice.reason, notice.note).await;
+    }
+    Ok(())
+}
+
+/// Pure: a merge patch that sets `next` and removes what `previous` had that `next` lacks.
+pub fn status_patch(previous: Option<&FinanceTrackerStatus>, next: &FinanceTrackerStatus) -> Value {
+    let mut status = serde_json::to_value(next).expect("status always serializes");
+    if let (Some(Value::Object(before)), Value::Object(after)) = (
+        previous.map(|p| serde_json::to_value(p).expect("status always serializes")),
+        &mut status,
+    ) {
+        for key in before.keys() {
+            after.entry(key.clone()).or_insert(Value::Null);
+        }
+    }
+    json!({ "status": status })
+}
+
+async fn add_finalizer(ft: &FinanceTracker, ctx: &Context) -> Result<(), ReconcileError> {
+    let mut finalizers = ft.finalizers().to_vec();
+    finalizers.push(FINALIZER.to_owned());
+    patch_finalizers(ft, ctx, finalizers).await
+}
+
+/// Replaces the finalizer list, failing with a conflict if the object changed meanwhile.
+pub async fn patch_finalizers(
+    ft: &FinanceTracker,
+    ctx: &Context,
+    finalizers: Vec<String>,
+) -> Result<(), ReconcileError> {
+    let api: Api<FinanceTracker> =
+        Api::namespaced(ctx.client.clone(), &ft.namespace().unwrap_or_default());
+    let patch = json!({
+        "metadata": {"finalizers": finalizers, "resourceVersion": ft.resource_version()}
+    });
+    api.patch(
+        &ft.name_any(),
+        &PatchParams::default(),
+        &Patch::Merge(&patch),
+    )
+    .await
+    .map(|_| ())
+    .map_err(|e| ReconcileError::kube("update FinanceTracker finalizers", e))
+}
+
+/// Publishes an event about `ft`. A failure to publish is logged, never fatal.
+pub async fn publish(
+    ctx: &Context,
+    ft: &FinanceTracker,
+    type_: EventType,
+    reason: &str,
+    note: String,
+) {
+    let event = Event {
+        type_,
+        reason: reason.to_owned(),
+        note: Some(note),
+        action: "Reconcile".to_owned(),
+        secondary: None,
+    };
+    if let Err(e) = ctx.recorder.publish(&event, &ft.object_ref(&())).await {
+        tracing::warn!(error = %e, reason, "cannot publish event");
+    }
+}

@@ -1,0 +1,257 @@
+//! Runs the real FinanceTracker controller against the fake cluster, and plays the parts
+//! of the cluster's own controllers that the fake lacks (pods becoming ready, Jobs
+//! finishing, `StatefulSets` making their volume claims).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
+use kube::{Client, ResourceExt};
+use operator::controller::{self, Context, Scope};
+use operator::crd::{FinanceTracker, FinanceTrackerSpec};
+use operator::metrics::OperatorMetrics;
+use operator::shutdown::{self, Trigger};
+use serde_json::json;
+
+use crate::fake::FakeCluster;
+
+pub const NAMESPACE: &str = "money";
+
+pub struct Running {
+    pub cluster: FakeCluster,
+    pub client: Client,
+    pub metrics: OperatorMetrics,
+    stop: Trigger,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// A fake cluster with the controller running in `NAMESPACE`.
+    pub async fn start() -> Self {
+        let cluster = FakeCluster::new().await;
+        Self::start_on(cluster)
+    }
+
+    /// The controller on an existing fake cluster (as after an operator restart).
+    pub fn start_on(cluster: FakeCluster) -> Self {
+        let client = cluster.client();
+        let registry = service_kit::metrics::Metrics::new("operator");
+        let metrics = OperatorMetrics::new(&registry);
+        let ctx = Arc::new(Context::new(
+            client.clone(),
+            metrics.clone(),
+            Some("test".to_owned()),
+        ));
+        let (stop, stopped) = shutdown::channel();
+        let task = tokio::spawn(controller::run(
+            ctx,
+            Scope::Namespace(NAMESPACE.to_owned()),
+            stopped.wait(),
+        ));
+        Self {
+            cluster,
+            client,
+            metrics,
+            stop,
+            task,
+        }
+    }
+
+    /// Stops the controller, letting in-flight reconciles finish.
+    pub async fn stop(self) -> FakeCluster {
+        self.stop.fire();
+        tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("controller stops within 10 s")
+            .expect("controller task");
+        self.cluster
+    }
+
+    pub fn api<K>(&self) -> Api<K>
+    where
+        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>,
+    {
+        Api::namespaced(self.client.clone(), NAMESPACE)
+    }
+
+    pub async fn create(&self, name: &str, spec: FinanceTrackerSpec) -> FinanceTracker {
+        self.api::<FinanceTracker>()
+            .create(&PostParams::default(), &FinanceTracker::new(name, spec))
+            .await
+            .expect("create FinanceTracker")
+    }
+
+    pub async fn finance_tracker(&self, name: &str) -> Option<FinanceTracker> {
+        self.api::<FinanceTracker>()
+            .get_opt(name)
+            .await
+            .expect("get FinanceTracker")
+    }
+
+    /// Reconciles finished so far (successful or not).
+    pub fn reconciles(&self) -> u64 {
+        ["ok", "error"]
+            .iter()
+            .map(|r| {
+                self.metrics
+                    .reconciles
+                    .with_label_values(&["FinanceTracker", r])
+                    .get()
+            })
+            .sum()
+    }
+
+    /// Plays the StatefulSet controller: every StatefulSet ready, with its data claim.
+    pub async fn stateful_sets_ready(&self) {
+        for set in self
+            .api::<StatefulSet>()
+            .list(&ListParams::default())
+            .await
+            .expect("list")
+            .items
+        {
+            let template = &set
+                .spec
+                .as_ref()
+                .expect("spec")
+                .volume_claim_templates
+                .as_ref()
+                .expect("claims")[0];
+            let claim = PersistentVolumeClaim {
+                metadata: kube::core::ObjectMeta {
+                    name: Some(format!("data-{}-0", set.name_any())),
+                    labels: template.metadata.labels.clone(),
+                    ..Default::default()
+                },
+                spec: template.spec.clone(),
+                status: None,
+            };
+            let _ = self
+                .api::<PersistentVolumeClaim>()
+                .create(&PostParams::default(), &claim)
+                .await;
+            set_status(
+                &self.api::<StatefulSet>(),
+                &set.name_any(),
+                json!({"replicas": 1, "readyReplicas": 1, "currentReplicas": 1, "updatedReplicas": 1,
+                       "observedGeneration": set.metadata.generation}),
+            )
+            .await;
+        }
+    }
+
+    /// Plays the Deployment controller: every Deployment's pods ready in its current version.
+    pub async fn deployments_ready(&self) {
+        for d in self
+            .api::<Deployment>()
+            .list(&ListParams::default())
+            .await
+            .expect("list")
+            .items
+        {
+            let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+            set_status(
+                &self.api::<Deployment>(),
+                &d.name_any(),
+                json!({"replicas": replicas, "readyReplicas": replicas, "updatedReplicas": replicas,
+                       "availableReplicas": replicas, "observedGeneration": d.metadata.generation}),
+            )
+            .await;
+        }
+    }
+
+    /// Plays the Job controller: every Job finished with `condition` (`Complete`, `Failed`).
+    pub async fn jobs_finish(&self, condition: &str) {
+        for job in self
+            .api::<Job>()
+            .list(&ListParams::default())
+            .await
+            .expect("list")
+            .items
+        {
+            let now = k8s_openapi::jiff::Timestamp::now().to_string();
+            set_status(
+                &self.api::<Job>(),
+                &job.name_any(),
+                json!({"conditions": [{"type": condition, "status": "True", "reason": "BackoffLimitExceeded",
+                       "lastTransitionTime": now, "lastProbeTime": now}]}),
+            )
+            .await;
+        }
+    }
+
+    /// The whole platform up: stores ready, migration done, every Deployment ready.
+    pub async fn bring_up(&self, name: &str) {
+        eventually("the StatefulSets exist", || async {
+            (self
+                .api::<StatefulSet>()
+                .list(&ListParams::default())
+                .await
+                .ok()?
+                .items
+                .len()
+                >= 2)
+                .then_some(())
+        })
+        .await;
+        self.stateful_sets_ready().await;
+        eventually("the migration Job exists", || async {
+            (!self
+                .api::<Job>()
+                .list(&ListParams::default())
+                .await
+                .ok()?
+                .items
+                .is_empty())
+            .then_some(())
+        })
+        .await;
+        self.jobs_finish("Complete").await;
+        eventually("the API Deployment exists", || async {
+            self.api::<Deployment>()
+                .get_opt(&format!("{name}-api"))
+                .await
+                .ok()?
+        })
+        .await;
+        self.deployments_ready().await;
+        eventually("the FinanceTracker is Ready", || async {
+            let ft = self.finance_tracker(name).await?;
+            (ft.status?.phase? == operator::crd::finance_tracker::Phase::Ready).then_some(())
+        })
+        .await;
+    }
+}
+
+async fn set_status<K>(api: &Api<K>, name: &str, status: serde_json::Value)
+where
+    K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    api.patch_status(
+        name,
+        &PatchParams::default(),
+        &Patch::Merge(json!({"status": status})),
+    )
+    .await
+    .expect("patch status");
+}
+
+/// Polls `probe` until it gives a value, for at most 20 s.
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
