@@ -193,8 +193,44 @@ fn key(ft: &FinanceTracker) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use std::sync::Arc;
     use std::time::Duration;
+
+    use k8s_openapi::api::core::v1::Secret;
+
+    use super::{backoff, referring};
+    use crate::crd::finance_tracker::{SecretKeyRef, StoreMode};
+    use crate::crd::{FinanceTracker, FinanceTrackerSpec};
+
+    #[test]
+    fn a_users_secret_wakes_the_finance_trackers_of_its_namespace_that_name_it() {
+        let ft = |name: &str, namespace: &str, secret: Option<&str>| {
+            let mut spec = FinanceTrackerSpec::default();
+            if let Some(secret) = secret {
+                spec.postgres.mode = StoreMode::External;
+                spec.postgres.external_secret_ref = Some(SecretKeyRef {
+                    name: secret.to_owned(),
+                    key: "url".to_owned(),
+                });
+            }
+            let mut ft = FinanceTracker::new(name, spec);
+            ft.metadata.namespace = Some(namespace.to_owned());
+            Arc::new(ft)
+        };
+        let all = [
+            ft("home", "money", Some("db")),
+            ft("other", "money", None),
+            ft("away", "elsewhere", Some("db")),
+        ];
+        let mut secret = Secret::default();
+        secret.metadata.name = Some("db".to_owned());
+        secret.metadata.namespace = Some("money".to_owned());
+        let woken: Vec<String> = referring(&all, &secret)
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(woken, ["home"]);
+    }
 
     #[test]
     fn retries_back_off_exponentially_up_to_five_minutes() {

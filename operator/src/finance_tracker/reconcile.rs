@@ -637,3 +637,58 @@ pub async fn publish(
         tracing::warn!(error = %e, reason, "cannot publish event");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::batch::v1::{JobCondition, JobStatus};
+
+    use super::*;
+
+    #[test]
+    fn a_status_patch_clears_what_the_new_status_no_longer_has() {
+        let previous = FinanceTrackerStatus {
+            url: Some("https://money.example.com/".to_owned()),
+            active_model_version: Some("m1".to_owned()),
+            ..FinanceTrackerStatus::default()
+        };
+        let next = FinanceTrackerStatus {
+            active_model_version: Some("m2".to_owned()),
+            ..FinanceTrackerStatus::default()
+        };
+        let patch = status_patch(Some(&previous), &next);
+        assert_eq!(
+            patch,
+            json!({"status": {"url": null, "activeModelVersion": "m2"}})
+        );
+        assert_eq!(
+            status_patch(None, &next),
+            json!({"status": {"activeModelVersion": "m2"}})
+        );
+    }
+
+    #[test]
+    fn a_jobs_state_comes_from_its_conditions() {
+        let with = |type_: &str, reason: Option<&str>| Job {
+            status: Some(JobStatus {
+                conditions: Some(vec![JobCondition {
+                    type_: type_.to_owned(),
+                    status: "True".to_owned(),
+                    reason: reason.map(str::to_owned),
+                    ..JobCondition::default()
+                }]),
+                ..JobStatus::default()
+            }),
+            ..Job::default()
+        };
+        assert_eq!(job_state(None), JobState::Absent);
+        assert_eq!(job_state(Some(&Job::default())), JobState::Running);
+        assert_eq!(
+            job_state(Some(&with("Complete", None))),
+            JobState::Succeeded
+        );
+        assert_eq!(
+            job_state(Some(&with("Failed", Some("BackoffLimitExceeded")))),
+            JobState::Failed("BackoffLimitExceeded".to_owned())
+        );
+    }
+}
