@@ -69,8 +69,8 @@ http {{
     }}
 
     server {{
+        # IPv4 only: a pod whose kernel has IPv6 switched off could not bind [::].
         listen {LISTEN_PORT};
-        listen [::]:{LISTEN_PORT};
         root /usr/share/nginx/html;
         client_max_body_size {max_body_mib}m;
 

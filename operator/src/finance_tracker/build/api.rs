@@ -1,11 +1,9 @@
 //! The API: Deployment (only once its image's migration has run), Service and budget.
 
-use std::collections::BTreeMap;
-
-use k8s_openapi::api::core::v1::{Container, EnvVar, PodSpec};
+use k8s_openapi::api::core::v1::{Container, EnvVar};
 
 use super::Plan;
-use super::pod::{self, APP_UID};
+use super::pod;
 use super::workload;
 use crate::child::Child;
 use crate::finance_tracker::credentials;
@@ -90,20 +88,8 @@ fn deployment(plan: &Plan<'_>, image: &str) -> k8s_openapi::api::apps::v1::Deplo
         volume_mounts: Some(vec![tmp_mount]),
         ..Container::default()
     };
-    let pod_spec = PodSpec {
-        containers: vec![container],
-        volumes: Some(vec![tmp]),
-        security_context: Some(pod::pod_security(APP_UID)),
-        image_pull_secrets: plan.pull_secrets(),
-        automount_service_account_token: Some(false),
-        termination_grace_period_seconds: Some(30),
-        ..PodSpec::default()
-    };
-    let mut annotations =
-        BTreeMap::from([(CONFIG_DIGEST.to_owned(), plan.credentials.digest.clone())]);
-    if spec.monitoring.pod_annotations {
-        annotations.extend(pod::scrape_annotations(PORT));
-    }
+    let pod_spec = plan.own_pod(container, vec![tmp]);
+    let annotations = plan.pod_annotations(plan.credentials.digest.clone(), Some(PORT));
     workload::deployment(
         names,
         Component::Api,

@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::{Container, PodSpec};
 
 use super::Plan;
 use super::api;
-use super::pod::{self, APP_UID};
+use super::pod;
 use super::workload;
 use crate::child::Child;
 use crate::finance_tracker::names::Component;
@@ -33,13 +33,8 @@ fn job(plan: &Plan<'_>) -> Job {
         ..Container::default()
     };
     let pod_spec = PodSpec {
-        containers: vec![container],
-        volumes: Some(vec![tmp]),
         restart_policy: Some("Never".to_owned()),
-        security_context: Some(pod::pod_security(APP_UID)),
-        image_pull_secrets: plan.pull_secrets(),
-        automount_service_account_token: Some(false),
-        ..PodSpec::default()
+        ..plan.own_pod(container, vec![tmp])
     };
     Job {
         metadata: names.metadata(names.migration_job(image), Component::Migration),

@@ -14,7 +14,9 @@ mod stores;
 mod web;
 mod workload;
 
-use k8s_openapi::api::core::v1::LocalObjectReference;
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, LocalObjectReference, PodSpec, Volume};
 
 pub use api::CONFIG_DIGEST;
 pub use ingress::url;
@@ -63,6 +65,34 @@ impl Plan<'_> {
 
     fn model_version(&self) -> String {
         self.spec.ml_worker.model_version.clone()
+    }
+
+    /// The pod of one of our own images: its one container, run as the image's user,
+    /// without a service account token (no part of the platform calls Kubernetes).
+    fn own_pod(&self, container: Container, volumes: Vec<Volume>) -> PodSpec {
+        PodSpec {
+            containers: vec![container],
+            volumes: Some(volumes),
+            security_context: Some(pod::pod_security(pod::APP_UID)),
+            image_pull_secrets: self.pull_secrets(),
+            automount_service_account_token: Some(false),
+            termination_grace_period_seconds: Some(30),
+            ..PodSpec::default()
+        }
+    }
+
+    /// Pod annotations: the digest of what the pods read at start (a change rolls them),
+    /// and the scrape annotations for `metrics_port` when the spec wants them.
+    fn pod_annotations(
+        &self,
+        digest: String,
+        metrics_port: Option<u16>,
+    ) -> BTreeMap<String, String> {
+        let mut annotations = BTreeMap::from([(CONFIG_DIGEST.to_owned(), digest)]);
+        if let Some(port) = metrics_port.filter(|_| self.spec.monitoring.pod_annotations) {
+            annotations.extend(pod::scrape_annotations(port));
+        }
+        annotations
     }
 }
 

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, PodSpec, Volume, VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, Container, Volume, VolumeMount,
 };
 
 use super::Plan;
-use super::api::{self, CONFIG_DIGEST};
-use super::pod::{self, APP_UID};
+use super::api;
+use super::pod;
 use super::workload;
 use crate::child::Child;
 use crate::finance_tracker::names::Component;
@@ -79,18 +79,9 @@ fn deployment(plan: &Plan<'_>, config: &str) -> k8s_openapi::api::apps::v1::Depl
         volume_mounts: Some(vec![tmp_mount, config_mount]),
         ..Container::default()
     };
-    let pod_spec = PodSpec {
-        containers: vec![container],
-        volumes: Some(vec![tmp, config_volume]),
-        security_context: Some(pod::pod_security(APP_UID)),
-        image_pull_secrets: plan.pull_secrets(),
-        automount_service_account_token: Some(false),
-        ..PodSpec::default()
-    };
-    let annotations = BTreeMap::from([(
-        CONFIG_DIGEST.to_owned(),
-        service_kit::digest::sha256_hex(config.as_bytes()),
-    )]);
+    let pod_spec = plan.own_pod(container, vec![tmp, config_volume]);
+    let annotations =
+        plan.pod_annotations(service_kit::digest::sha256_hex(config.as_bytes()), None);
     workload::deployment(
         names,
         Component::Web,
