@@ -17,6 +17,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
@@ -36,9 +37,9 @@ use tokio::sync::broadcast;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type ResponseBody = UnsyncBoxBody<Bytes, BoxError>;
 
-/// One recorded write.
+/// One recorded request (a write unless its method is GET).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Write {
+pub struct Call {
     pub method: String,
     pub path: String,
 }
@@ -54,9 +55,12 @@ struct Change {
 struct Shared {
     store: kube::Client,
     changes: broadcast::Sender<Change>,
-    writes: Mutex<Vec<Write>>,
+    /// Every request but watches, in order.
+    requests: Mutex<Vec<Call>>,
     /// The last object seen per path, to drop events for writes that changed nothing.
     last: Mutex<HashMap<String, Value>>,
+    /// The newest resourceVersion seen in any answer.
+    newest: AtomicU64,
     /// Objects being deleted (path → deletionTimestamp) until their finalizers are gone.
     terminating: Mutex<HashMap<String, String>>,
 }
@@ -79,9 +83,10 @@ impl FakeCluster {
         Self(Arc::new(Shared {
             store,
             changes,
-            writes: Mutex::new(Vec::new()),
+            requests: Mutex::new(Vec::new()),
             last: Mutex::new(HashMap::new()),
             terminating: Mutex::new(HashMap::new()),
+            newest: AtomicU64::new(0),
         }))
     }
 
@@ -90,11 +95,20 @@ impl FakeCluster {
         kube::Client::new(self.clone(), "default")
     }
 
-    /// Every write since the last [`FakeCluster::clear_writes`], leases excluded (their
+    /// Every write since the last [`FakeCluster::clear_calls`], leases excluded (their
     /// renewal is the leader's heartbeat, not work).
-    pub fn writes(&self) -> Vec<Write> {
+    pub fn writes(&self) -> Vec<Call> {
+        self.requests()
+            .into_iter()
+            .filter(|w| w.method != "GET")
+            .collect()
+    }
+
+    /// Every request but watches since the last [`FakeCluster::clear_calls`], leases
+    /// excluded.
+    pub fn requests(&self) -> Vec<Call> {
         self.0
-            .writes
+            .requests
             .lock()
             .expect("lock")
             .iter()
@@ -103,8 +117,8 @@ impl FakeCluster {
             .collect()
     }
 
-    pub fn clear_writes(&self) {
-        self.0.writes.lock().expect("lock").clear();
+    pub fn clear_calls(&self) {
+        self.0.requests.lock().expect("lock").clear();
     }
 
     /// Serves the fake over HTTP on a free port, for a real operator process.
@@ -164,12 +178,10 @@ impl FakeCluster {
             return self.watch(&path, &query).await;
         }
         let write = method != Method::GET;
-        if write {
-            self.0.writes.lock().expect("lock").push(Write {
-                method: method.to_string(),
-                path: path.clone(),
-            });
-        }
+        self.0.requests.lock().expect("lock").push(Call {
+            method: method.to_string(),
+            path: path.clone(),
+        });
         if method == Method::DELETE
             && let Some(response) = self.delete_with_finalizers(&path).await
         {
@@ -271,8 +283,7 @@ impl FakeCluster {
                     .collect_bytes()
                     .await
                     .unwrap_or_default();
-                let body = self.with_terminating(body);
-                (status, body)
+                (status, self.annotated(body))
             }
             Err(e) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -283,23 +294,38 @@ impl FakeCluster {
         }
     }
 
-    /// Adds the `deletionTimestamp` of terminating objects to a get or list answer.
-    fn with_terminating(&self, body: Bytes) -> Bytes {
-        let terminating = self.0.terminating.lock().expect("lock").clone();
-        if terminating.is_empty() {
-            return body;
-        }
+    /// A store answer as an API server gives it: terminating objects carry their
+    /// `deletionTimestamp`, and a list carries the resourceVersion it is current at (the
+    /// store always says "1"), from which a watch resumes.
+    fn annotated(&self, body: Bytes) -> Bytes {
         let Ok(mut value) = serde_json::from_slice::<Value>(&body) else {
             return body;
         };
-        let mark = |object: &mut Value| {
+        let terminating = self.0.terminating.lock().expect("lock").clone();
+        let mut newest = 0;
+        let mut mark = |object: &mut Value| {
+            newest = newest.max(resource_version(object));
             if let Some(since) = object_path(object).and_then(|p| terminating.get(&p)) {
                 object["metadata"]["deletionTimestamp"] = json!(since);
             }
         };
-        match value.get_mut("items").and_then(Value::as_array_mut) {
-            Some(items) => items.iter_mut().for_each(mark),
-            None => mark(&mut value),
+        let is_list = match value.get_mut("items").and_then(Value::as_array_mut) {
+            Some(items) => {
+                items.iter_mut().for_each(&mut mark);
+                true
+            }
+            None => {
+                mark(&mut value);
+                false
+            }
+        };
+        let current = self
+            .0
+            .newest
+            .fetch_max(newest, Ordering::SeqCst)
+            .max(newest);
+        if is_list {
+            value["metadata"]["resourceVersion"] = json!(current.to_string());
         }
         Bytes::from(value.to_string())
     }
@@ -350,9 +376,14 @@ impl FakeCluster {
             let selector = selector.clone();
             move |object: &Value| selector.as_deref().is_none_or(|s| labels_match(object, s))
         };
+        // What changed after the version the watch starts from (as a real API server
+        // would send it); a resumed watch gets only what it missed.
+        let since: u64 = param(query, "resourceVersion")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         let initial: Vec<Value> = current
             .into_iter()
-            .filter(|o| matches(o))
+            .filter(|o| resource_version(o) > since && matches(o))
             .map(|object| json!({"type": "ADDED", "object": object}))
             .collect();
         let live = stream::unfold(changes, move |mut rx| {
@@ -415,6 +446,13 @@ fn collection_of(object_path: &str) -> (String, String) {
     };
     collection.push(resource);
     (collection.join("/"), namespace.to_owned())
+}
+
+fn resource_version(object: &Value) -> u64 {
+    object["metadata"]["resourceVersion"]
+        .as_str()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The API path of an object from its JSON (for marking terminating objects in lists).

@@ -184,32 +184,51 @@ impl Running {
         }
     }
 
-    /// The whole platform up: stores ready, migration done, every Deployment ready.
-    pub async fn bring_up(&self, name: &str) {
+    /// Creates a Secret of the user's own, as `kubectl create secret generic` would.
+    pub async fn user_secret(&self, name: &str, key: &str, value: &str) {
+        let mut secret = k8s_openapi::api::core::v1::Secret::default();
+        secret.metadata.name = Some(name.to_owned());
+        // `data`, not `stringData`: the fake store does not fold one into the other.
+        secret.data = Some(
+            [(
+                key.to_owned(),
+                k8s_openapi::ByteString(value.as_bytes().to_vec()),
+            )]
+            .into(),
+        );
+        self.api::<k8s_openapi::api::core::v1::Secret>()
+            .create(&PostParams::default(), &secret)
+            .await
+            .expect("create secret");
+    }
+
+    /// Waits until the operator made both managed stores.
+    pub async fn stores_created(&self) {
         eventually("the StatefulSets exist", || async {
-            (self
+            let sets = self
                 .api::<StatefulSet>()
                 .list(&ListParams::default())
                 .await
-                .ok()?
-                .items
-                .len()
-                >= 2)
-                .then_some(())
+                .ok()?;
+            (sets.items.len() >= 2).then_some(())
         })
         .await;
-        self.stateful_sets_ready().await;
+    }
+
+    /// Waits until the operator started a migration Job, and returns it.
+    pub async fn migration_job(&self) -> Job {
         eventually("the migration Job exists", || async {
-            (!self
-                .api::<Job>()
-                .list(&ListParams::default())
-                .await
-                .ok()?
-                .items
-                .is_empty())
-            .then_some(())
+            let jobs = self.api::<Job>().list(&ListParams::default()).await.ok()?;
+            jobs.items.into_iter().next()
         })
-        .await;
+        .await
+    }
+
+    /// The whole platform up: stores ready, migration done, every Deployment ready.
+    pub async fn bring_up(&self, name: &str) {
+        self.stores_created().await;
+        self.stateful_sets_ready().await;
+        self.migration_job().await;
         self.jobs_finish("Complete").await;
         eventually("the API Deployment exists", || async {
             self.api::<Deployment>()
@@ -254,4 +273,23 @@ where
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The Secret (name, key) a pod template's `variable` is read from.
+pub fn secret_source(
+    template: &k8s_openapi::api::core::v1::PodTemplateSpec,
+    variable: &str,
+) -> (String, String) {
+    let container = &template.spec.as_ref().expect("pod").containers[0];
+    let env = container.env.as_ref().expect("env");
+    let entry = env
+        .iter()
+        .find(|e| e.name == variable)
+        .unwrap_or_else(|| panic!("no {variable}"));
+    let from = entry
+        .value_from
+        .as_ref()
+        .and_then(|v| v.secret_key_ref.as_ref())
+        .unwrap_or_else(|| panic!("{variable} is not read from a Secret"));
+    (from.name.clone(), from.key.clone())
 }
