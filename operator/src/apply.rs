@@ -3,7 +3,7 @@
 //! object does not already hold every field we want: an idle platform costs no writes.
 
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PropagationPolicy};
-use kube::core::DynamicObject;
+use kube::core::{DynamicObject, TypeMeta};
 use kube::{Client, ResourceExt};
 use serde_json::Value;
 
@@ -23,6 +23,19 @@ pub fn holds(live: &Value, desired: &Value) -> bool {
         (Value::Number(live), Value::Number(desired)) => live.as_f64() == desired.as_f64(),
         (live, desired) => live == desired,
     }
+}
+
+/// Pure: `desired` with the fields Kubernetes does not let change taken from `live`: a
+/// StatefulSet's volume claim templates (a bigger volume is asked for on the claim itself,
+/// see `finance_tracker::volumes`).
+pub fn keep_immutable(desired: &Child, live: &DynamicObject) -> Child {
+    let mut child = desired.clone();
+    if child.kind == Kind::StatefulSet
+        && let Some(templates) = live.data.pointer("/spec/volumeClaimTemplates")
+    {
+        child.object["spec"]["volumeClaimTemplates"] = templates.clone();
+    }
+    child
 }
 
 /// The API of `kind` in `namespace`.
@@ -52,17 +65,31 @@ pub async fn apply(
         })
 }
 
-/// Every object of `kind` in `namespace` matching `selector`.
+/// Every object of `kind` in `namespace` matching `selector`, each with its type set: an
+/// API server leaves `apiVersion` and `kind` off list items, and a built child has them.
 pub async fn list(
     client: &Client,
     kind: Kind,
     namespace: &str,
     selector: &str,
 ) -> Result<Vec<DynamicObject>, ReconcileError> {
+    let resource = kind.api_resource();
+    let types = TypeMeta {
+        api_version: resource.api_version.clone(),
+        kind: resource.kind.clone(),
+    };
     api(client, kind, namespace)
         .list(&ListParams::default().labels(selector))
         .await
-        .map(|list| list.items)
+        .map(|list| {
+            list.items
+                .into_iter()
+                .map(|object| DynamicObject {
+                    types: Some(types.clone()),
+                    ..object
+                })
+                .collect()
+        })
         .map_err(|source| ReconcileError::kube(format!("list {}s", kind.name()), source))
 }
 
@@ -102,8 +129,38 @@ pub fn find<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::holds;
+    use super::{holds, keep_immutable};
+    use crate::child::{Child, Kind};
+    use kube::core::DynamicObject;
     use serde_json::json;
+
+    #[test]
+    fn a_statefulsets_claim_templates_stay_as_they_were_created() {
+        let desired = Child {
+            kind: Kind::StatefulSet,
+            name: "home-postgres".to_owned(),
+            object: json!({"spec": {"replicas": 1, "volumeClaimTemplates": [{"spec": {"resources": {"requests": {"storage": "20Gi"}}}}]}}),
+        };
+        let live: DynamicObject = serde_json::from_value(json!({
+            "metadata": {"name": "home-postgres"},
+            "spec": {"replicas": 1, "volumeClaimTemplates": [{"spec": {"resources": {"requests": {"storage": "10Gi"}}}}]}
+        }))
+        .expect("object");
+        let kept = keep_immutable(&desired, &live);
+        assert_eq!(
+            kept.object["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"],
+            "10Gi"
+        );
+        let deployment = Child {
+            kind: Kind::Deployment,
+            ..desired.clone()
+        };
+        assert_eq!(
+            keep_immutable(&deployment, &live),
+            deployment,
+            "other kinds are left alone"
+        );
+    }
 
     #[test]
     fn a_live_object_with_extra_defaults_holds_what_we_want() {

@@ -14,6 +14,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
 use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kube::api::Api;
+use kube::core::{ObjectMeta, PartialObjectMeta};
 use kube::runtime::controller::{self, Action, Controller};
 use kube::runtime::events::{Recorder, Reporter};
 use kube::runtime::reflector::ObjectRef;
@@ -23,7 +24,7 @@ use kube::{Client, ResourceExt};
 use crate::crd::FinanceTracker;
 use crate::error::ReconcileError;
 use crate::finance_tracker::credentials;
-use crate::finance_tracker::names::{MANAGER, managed_selector};
+use crate::finance_tracker::names::{MANAGER, Names, managed_selector};
 use crate::finance_tracker::reconcile;
 use crate::metrics::OperatorMetrics;
 
@@ -110,11 +111,15 @@ pub async fn run(
     );
     let store = controller.store();
     controller
-        // A user's own Secret that a FinanceTracker names (an external database URL)
-        // reconciles that FinanceTracker when it appears or changes.
-        .watches(scope.api::<Secret>(&client), watcher::Config::default(), move |secret| {
-            referring(&store.state(), &secret)
-        })
+        // A Secret a FinanceTracker names (the user's own, such as an external database
+        // URL, or one it generated) reconciles that FinanceTracker when it appears, changes
+        // or goes. Watched by metadata only: the values of every Secret in the cluster have
+        // no business in the operator's memory.
+        .watches(
+            scope.api::<PartialObjectMeta<Secret>>(&client),
+            watcher::Config::default(),
+            move |secret| referring(&store.state(), &secret.metadata),
+        )
         .owns(scope.api::<Secret>(&client), ours.clone())
         .owns(scope.api::<ConfigMap>(&client), ours.clone())
         .owns(scope.api::<Service>(&client), ours.clone())
@@ -141,15 +146,26 @@ pub async fn run(
     tracing::info!("controller stopped");
 }
 
-/// Pure: the FinanceTrackers that name `secret` as one of the user's own Secrets.
-pub fn referring(all: &[Arc<FinanceTracker>], secret: &Secret) -> Vec<ObjectRef<FinanceTracker>> {
-    let name = secret.name_any();
+/// Pure: the FinanceTrackers in the Secret's namespace that read it: one of the user's
+/// own their spec names, or one the operator generated for them.
+pub fn referring(
+    all: &[Arc<FinanceTracker>],
+    secret: &ObjectMeta,
+) -> Vec<ObjectRef<FinanceTracker>> {
+    let name = secret.name.clone().unwrap_or_default();
     all.iter()
-        .filter(|ft| ft.namespace() == secret.namespace())
+        .filter(|ft| ft.namespace() == secret.namespace)
         .filter(|ft| {
-            credentials::references(&ft.spec)
-                .iter()
-                .any(|(_, r)| r.name == name)
+            let names = Names::new(ft);
+            let generated = [
+                names.postgres_secret(),
+                names.redis_secret(),
+                names.jwt_secret(),
+            ];
+            generated.contains(&name)
+                || credentials::references(&ft.spec)
+                    .iter()
+                    .any(|(_, r)| r.name == name)
         })
         .map(|ft| ObjectRef::from_obj(ft.as_ref()))
         .collect()
@@ -196,14 +212,14 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
-    use k8s_openapi::api::core::v1::Secret;
+    use kube::core::ObjectMeta;
 
     use super::{backoff, referring};
     use crate::crd::finance_tracker::{SecretKeyRef, StoreMode};
     use crate::crd::{FinanceTracker, FinanceTrackerSpec};
 
     #[test]
-    fn a_users_secret_wakes_the_finance_trackers_of_its_namespace_that_name_it() {
+    fn a_secret_wakes_the_finance_trackers_of_its_namespace_that_read_it() {
         let ft = |name: &str, namespace: &str, secret: Option<&str>| {
             let mut spec = FinanceTrackerSpec::default();
             if let Some(secret) = secret {
@@ -222,14 +238,20 @@ mod tests {
             ft("other", "money", None),
             ft("away", "elsewhere", Some("db")),
         ];
-        let mut secret = Secret::default();
-        secret.metadata.name = Some("db".to_owned());
-        secret.metadata.namespace = Some("money".to_owned());
-        let woken: Vec<String> = referring(&all, &secret)
-            .into_iter()
-            .map(|r| r.name)
-            .collect();
-        assert_eq!(woken, ["home"]);
+        let secret = |name: &str| ObjectMeta {
+            name: Some(name.to_owned()),
+            namespace: Some("money".to_owned()),
+            ..ObjectMeta::default()
+        };
+        let woken = |name: &str| -> Vec<String> {
+            referring(&all, &secret(name))
+                .into_iter()
+                .map(|r| r.name)
+                .collect()
+        };
+        assert_eq!(woken("db"), ["home"]);
+        assert_eq!(woken("other-postgres"), ["other"], "a generated one");
+        assert!(woken("unrelated").is_empty());
     }
 
     #[test]

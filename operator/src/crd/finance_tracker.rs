@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 /// The operator's version, the default tag of the FinanceTracker images it deploys.
 pub const OPERATOR_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The longest `metadata.name`: child names add up to 23 characters
-/// (`-migrate-0123456789abcdef`) and must stay valid DNS labels (63).
-pub const MAX_NAME_LEN: usize = 40;
+/// The longest `metadata.name`: the migration Job's name adds 25 characters
+/// (`-migrate-0123456789abcdef`) and must stay a valid label value (63) on its pods.
+pub const MAX_NAME_LEN: usize = 38;
 
 /// The FinanceTracker platform for one household: the API, the ML worker, the web app
 /// behind nginx, PostgreSQL and Redis, and optionally an Ingress. The operator creates
@@ -34,7 +34,7 @@ pub const MAX_NAME_LEN: usize = 40;
     derive = "PartialEq",
     derive = "Default",
     doc = "A FinanceTracker platform: API, ML worker, web app, PostgreSQL, Redis and ingress, kept by the operator as the spec says.",
-    validation = Rule::new("size(self.metadata.name) <= 40").message("metadata.name: at most 40 characters (the names of the parts add a suffix)"),
+    validation = Rule::new("size(self.metadata.name) <= 38").message("metadata.name: at most 38 characters (the names of the parts add a suffix)"),
     printcolumn(name = "Phase", type_ = "string", json_path = ".status.phase"),
     printcolumn(name = "Ready", type_ = "string", json_path = ".status.readyComponents", description = "components ready / components"),
     printcolumn(name = "Model", type_ = "string", json_path = ".status.activeModelVersion"),
@@ -85,7 +85,8 @@ pub struct ImagesSpec {
     #[serde(default = "default_tag")]
     #[schemars(length(min = 1, max = 128))]
     pub tag: String,
-    /// When the kubelet pulls images.
+    /// When the kubelet pulls the FinanceTracker images (PostgreSQL and Redis, pinned
+    /// third-party releases, are always pulled if not present).
     #[serde(default)]
     pub pull_policy: PullPolicy,
     /// Names of Secrets (type `kubernetes.io/dockerconfigjson`) for a private registry.
@@ -303,10 +304,12 @@ impl SigningKeyRef {
 #[derive(KubeSchema, Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageSpec {
-    /// Size of the volume, e.g. `10Gi`. It can grow later if the storage class allows.
+    /// Size of the volume, e.g. `10Gi`. A bigger size later grows the volume (its storage
+    /// class must allow expansion); it cannot shrink.
     #[schemars(schema_with = "super::schema::quantity")]
     pub size: Quantity,
-    /// Storage class; unset uses the cluster's default class.
+    /// Storage class; unset uses the cluster's default class. It cannot change once the
+    /// volume exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class_name: Option<String>,
 }

@@ -6,13 +6,14 @@
 
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Secret};
 use kube::ResourceExt;
-use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams};
+use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use kube::runtime::controller::Action;
 use kube::runtime::events::EventType;
 use serde_json::json;
 
-use super::names::{Component, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, Names};
-use super::reconcile::{FINALIZER, patch_finalizers, publish};
+use super::names::{Component, Names};
+use super::reconcile::{FINALIZER, list_claims, patch_finalizers, publish};
+use super::volumes::Claim;
 use crate::controller::Context;
 use crate::crd::FinanceTracker;
 use crate::crd::finance_tracker::{DeletionPolicy, StoreMode};
@@ -27,10 +28,13 @@ pub struct Cleanup {
     pub keep_secret: bool,
 }
 
-/// Pure: the cleanup for `policy`, given the claims that exist as (name, component label).
-pub fn plan(policy: DeletionPolicy, postgres: StoreMode, claims: &[(String, String)]) -> Cleanup {
+/// Pure: the cleanup for `policy`, given the claims that exist.
+pub fn plan(policy: DeletionPolicy, postgres: StoreMode, claims: &[Claim]) -> Cleanup {
     let mut cleanup = Cleanup::default();
-    for (name, component) in claims {
+    for Claim {
+        name, component, ..
+    } in claims
+    {
         let keep = component == Component::Postgres.as_str() && policy == DeletionPolicy::Retain;
         if keep {
             cleanup.keep_claims.push(name.clone());
@@ -50,21 +54,7 @@ pub async fn finalize(ft: &FinanceTracker, ctx: &Context) -> Result<Action, Reco
     let names = Names::new(ft);
     let claims_api: Api<PersistentVolumeClaim> =
         Api::namespaced(ctx.client.clone(), &names.namespace);
-    let selector = format!(
-        "{LABEL_NAME}=financetracker,{LABEL_INSTANCE}={}",
-        names.instance
-    );
-    let claims: Vec<(String, String)> = claims_api
-        .list(&ListParams::default().labels(&selector))
-        .await
-        .map_err(|e| ReconcileError::kube("list PersistentVolumeClaims", e))?
-        .items
-        .into_iter()
-        .map(|c| {
-            let component = c.labels().get(LABEL_COMPONENT).cloned().unwrap_or_default();
-            (c.name_any(), component)
-        })
-        .collect();
+    let claims = list_claims(ctx, &names).await?;
     let cleanup = plan(
         ft.spec.postgres.deletion_policy,
         ft.spec.postgres.mode,
@@ -145,10 +135,16 @@ pub async fn finalize(ft: &FinanceTracker, ctx: &Context) -> Result<Action, Reco
 mod tests {
     use super::*;
 
-    fn claims() -> Vec<(String, String)> {
+    fn claims() -> Vec<Claim> {
+        let claim = |name: &str, component: &str| Claim {
+            name: name.to_owned(),
+            component: component.to_owned(),
+            size: Some("1Gi".to_owned()),
+            storage_class: None,
+        };
         vec![
-            ("data-home-postgres-0".to_owned(), "postgres".to_owned()),
-            ("data-home-redis-0".to_owned(), "redis".to_owned()),
+            claim("data-home-postgres-0", "postgres"),
+            claim("data-home-redis-0", "redis"),
         ]
     }
 

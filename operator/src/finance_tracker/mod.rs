@@ -11,3 +11,4 @@ pub mod reconcile;
 pub mod rollout;
 pub mod status;
 pub mod validate;
+pub mod volumes;

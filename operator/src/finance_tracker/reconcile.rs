@@ -10,10 +10,10 @@ use std::time::Duration;
 use base64::Engine as _;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Secret};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, Patch, PatchParams};
+use kube::api::{Api, ListParams, Patch, PatchParams};
 use kube::core::DynamicObject;
 use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType};
@@ -25,10 +25,11 @@ use super::build::{self, Plan};
 use super::credentials::{self, Generated, SecretData};
 use super::deletion;
 use super::images;
-use super::names::{Component, MANAGER, Names};
+use super::names::{Component, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_NAME, MANAGER, Names};
 use super::rollout::{self, JobState, Rollout, RolloutInput};
 use super::status::{self, StatusInput, Trouble};
 use super::validate::{self, Problem};
+use super::volumes::{self, Claim};
 use crate::apply;
 use crate::child::{Child, Kind};
 use crate::controller::Context;
@@ -43,7 +44,7 @@ pub const FINALIZER: &str = "finance.financetracker.dev/data-policy";
 /// net only, since every change to it or its children triggers a reconcile at once.
 pub const RESYNC: Duration = Duration::from_mins(5);
 /// How soon a FinanceTracker that waits for a Secret the user must create is checked
-/// again (Secrets the operator does not own are not watched).
+/// again: a safety net, as the Secrets it names are watched.
 pub const RECHECK_MISSING: Duration = Duration::from_secs(30);
 
 pub async fn reconcile(
@@ -82,6 +83,7 @@ pub async fn reconcile(
         publish(&ctx, &ft, EventType::Normal, "Generated", note).await;
     }
     failures.extend(sweep(&ctx, &ft, &names, &design.children, &observed).await);
+    failures.extend(grow_volumes(&ctx, &ft, &names, &world.claims).await);
 
     let trouble = if failures.is_empty() {
         design.rollout.failed.clone().map(|message| Trouble {
@@ -117,6 +119,8 @@ pub struct World {
     pub observed: Vec<(Kind, DynamicObject)>,
     /// The user's own Secrets the spec names that exist, with their values.
     pub referenced: BTreeMap<String, SecretData>,
+    /// This instance's volume claims (made by its StatefulSets).
+    pub claims: Vec<Claim>,
 }
 
 async fn dereference(
@@ -129,12 +133,57 @@ async fn dereference(
         monitor_api,
         observed: observe(ctx, names, monitor_api).await?,
         referenced: read_referenced(ctx, ft).await?,
+        claims: list_claims(ctx, names).await?,
     })
+}
+
+/// The volume claims this instance's StatefulSets made (they carry its selector labels).
+pub(super) async fn list_claims(
+    ctx: &Context,
+    names: &Names,
+) -> Result<Vec<Claim>, ReconcileError> {
+    let api: Api<PersistentVolumeClaim> = Api::namespaced(ctx.client.clone(), &names.namespace);
+    let selector = format!(
+        "{LABEL_NAME}=financetracker,{LABEL_INSTANCE}={}",
+        names.instance
+    );
+    let claims = api
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .map_err(|e| ReconcileError::kube("list PersistentVolumeClaims", e))?;
+    Ok(claims
+        .items
+        .into_iter()
+        .map(|c| Claim {
+            name: c.name_any(),
+            component: c.labels().get(LABEL_COMPONENT).cloned().unwrap_or_default(),
+            size: c
+                .spec
+                .as_ref()
+                .and_then(|s| s.resources.as_ref()?.requests.as_ref()?.get("storage"))
+                .map(|q| q.0.clone()),
+            storage_class: c.spec.and_then(|s| s.storage_class_name),
+        })
+        .collect())
 }
 
 /// Pure: why nothing may be applied, and when to look again; `None` for a usable spec.
 pub fn invalid(ft: &FinanceTracker, world: &World) -> Option<(Trouble, Duration)> {
     let mut problems = validate::spec(ft);
+    let names = Names::new(ft);
+    problems.extend(volumes::plan(&ft.spec, &names, &world.claims).problems);
+    let password = generated_secrets(&names, &world.observed)
+        .get(&names.postgres_secret())
+        .is_some_and(|data| {
+            data.get(credentials::PASSWORD_KEY)
+                .is_some_and(|p| !p.is_empty())
+        });
+    problems.extend(volumes::lost_password(
+        &ft.spec,
+        &names,
+        &world.claims,
+        password,
+    ));
     let missing = validate::references(ft, &world.referenced);
     let only_missing = problems.is_empty() && !missing.is_empty();
     problems.extend(missing);
@@ -435,6 +484,10 @@ async fn apply_all(
     let mut failures = Vec::new();
     for child in desired {
         let live = apply::find(&observed, child.kind, &child.name);
+        let child = &match live {
+            Some(live) => apply::keep_immutable(child, live),
+            None => child.clone(),
+        };
         let current = live.is_some_and(|live| {
             // A Job's pod template is immutable: a Job, once there, is left to finish.
             child.kind == Kind::Job
@@ -474,6 +527,39 @@ async fn apply_all(
         }
     }
     (observed, failures)
+}
+
+/// Asks for more storage on the claims whose spec size grew (the storage class must allow
+/// volume expansion; Kubernetes then resizes the volume, online for most drivers).
+async fn grow_volumes(
+    ctx: &Context,
+    ft: &FinanceTracker,
+    names: &Names,
+    claims: &[Claim],
+) -> Vec<ReconcileError> {
+    let api: Api<PersistentVolumeClaim> = Api::namespaced(ctx.client.clone(), &names.namespace);
+    let mut failures = Vec::new();
+    for (claim, size) in volumes::plan(&ft.spec, names, claims).grow {
+        let patch = json!({"spec": {"resources": {"requests": {"storage": size}}}});
+        match api
+            .patch(&claim, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+        {
+            Ok(_) => {
+                ctx.metrics
+                    .writes
+                    .with_label_values(&["PersistentVolumeClaim", "patch"])
+                    .inc();
+                let note = format!("asked for {size} on PersistentVolumeClaim {claim}");
+                publish(ctx, ft, EventType::Normal, "VolumeResized", note).await;
+            }
+            Err(e) => failures.push(ReconcileError::kube(
+                format!("grow PersistentVolumeClaim {claim}"),
+                e,
+            )),
+        }
+    }
+    failures
 }
 
 /// Deletes the children this FinanceTracker owns that the spec no longer wants.
@@ -577,18 +663,41 @@ async fn write_status(
     Ok(())
 }
 
-/// Pure: a merge patch that sets `next` and removes what `previous` had that `next` lacks.
+/// Pure: a merge patch that sets `next` and removes what `previous` had that `next` lacks,
+/// at any depth (a merge patch merges nested maps, such as `components`).
 pub fn status_patch(previous: Option<&FinanceTrackerStatus>, next: &FinanceTrackerStatus) -> Value {
-    let mut status = serde_json::to_value(next).expect("status always serializes");
-    if let (Some(Value::Object(before)), Value::Object(after)) = (
-        previous.map(|p| serde_json::to_value(p).expect("status always serializes")),
-        &mut status,
-    ) {
-        for key in before.keys() {
-            after.entry(key.clone()).or_insert(Value::Null);
+    fn remove_missing(before: &Value, after: &mut Value) {
+        if let (Value::Object(before), Value::Object(after)) = (before, after) {
+            for (key, old) in before {
+                match after.get_mut(key) {
+                    Some(new) => remove_missing(old, new),
+                    None => {
+                        after.insert(key.clone(), Value::Null);
+                    }
+                }
+            }
         }
     }
+    let mut status = serde_json::to_value(next).expect("status always serializes");
+    if let Some(previous) = previous {
+        let before = serde_json::to_value(previous).expect("status always serializes");
+        remove_missing(&before, &mut status);
+    }
     json!({ "status": status })
+}
+
+/// The API server refuses an event note over 1 KiB: a long one is cut, at a character.
+pub fn event_note(mut note: String) -> String {
+    const MAX: usize = 1024;
+    if note.len() > MAX {
+        let mut end = MAX - '…'.len_utf8();
+        while !note.is_char_boundary(end) {
+            end -= 1;
+        }
+        note.truncate(end);
+        note.push('…');
+    }
+    note
 }
 
 async fn add_finalizer(ft: &FinanceTracker, ctx: &Context) -> Result<(), ReconcileError> {
@@ -629,7 +738,7 @@ pub async fn publish(
     let event = Event {
         type_,
         reason: reason.to_owned(),
-        note: Some(note),
+        note: Some(event_note(note)),
         action: "Reconcile".to_owned(),
         secondary: None,
     };
@@ -643,6 +752,7 @@ mod tests {
     use k8s_openapi::api::batch::v1::{JobCondition, JobStatus};
 
     use super::*;
+    use crate::crd::finance_tracker::ComponentStatus;
 
     #[test]
     fn a_status_patch_clears_what_the_new_status_no_longer_has() {
@@ -660,10 +770,54 @@ mod tests {
             patch,
             json!({"status": {"url": null, "activeModelVersion": "m2"}})
         );
+
+        let with_redis = FinanceTrackerStatus {
+            components: [
+                (
+                    "api".to_owned(),
+                    ComponentStatus {
+                        ready: 1,
+                        desired: 1,
+                    },
+                ),
+                (
+                    "redis".to_owned(),
+                    ComponentStatus {
+                        ready: 1,
+                        desired: 1,
+                    },
+                ),
+            ]
+            .into(),
+            ..FinanceTrackerStatus::default()
+        };
+        let without_redis = FinanceTrackerStatus {
+            components: [(
+                "api".to_owned(),
+                ComponentStatus {
+                    ready: 1,
+                    desired: 1,
+                },
+            )]
+            .into(),
+            ..FinanceTrackerStatus::default()
+        };
+        assert_eq!(
+            status_patch(Some(&with_redis), &without_redis)["status"]["components"],
+            json!({"api": {"ready": 1, "desired": 1}, "redis": null}),
+            "a component that is gone is removed from the map"
+        );
         assert_eq!(
             status_patch(None, &next),
             json!({"status": {"activeModelVersion": "m2"}})
         );
+    }
+
+    #[test]
+    fn a_long_event_note_is_cut_to_what_the_api_server_takes() {
+        let note = event_note("é".repeat(800));
+        assert!(note.len() <= 1024 && note.ends_with('…'), "{}", note.len());
+        assert_eq!(event_note("short".to_owned()), "short");
     }
 
     #[test]

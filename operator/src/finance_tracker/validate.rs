@@ -242,35 +242,50 @@ fn is_dns_label_loose(s: &str) -> bool {
 /// Kubernetes' quantity grammar: a decimal number with an optional binary (`Ki`…`Ei`),
 /// decimal (`m`, `k`, `M`…`E`) or exponent (`e3`) suffix.
 fn is_quantity(s: &str) -> bool {
-    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    quantity_value(s).is_some()
+}
+
+/// Pure: the value of a quantity (`10Gi` → 10 × 2³⁰), or `None` if it is not one.
+pub fn quantity_value(s: &str) -> Option<f64> {
+    let (sign, unsigned) = match s.strip_prefix('-') {
+        Some(rest) => (-1.0, rest),
+        None => (1.0, s.strip_prefix('+').unwrap_or(s)),
+    };
     let number_end = unsigned
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(unsigned.len());
     let (number, suffix) = unsigned.split_at(number_end);
-    let digits = number.replace('.', "");
-    let number_ok = !digits.is_empty() && number.matches('.').count() <= 1;
-    let suffix_ok = matches!(
-        suffix,
-        "" | "Ki"
-            | "Mi"
-            | "Gi"
-            | "Ti"
-            | "Pi"
-            | "Ei"
-            | "n"
-            | "u"
-            | "m"
-            | "k"
-            | "M"
-            | "G"
-            | "T"
-            | "P"
-            | "E"
-    ) || suffix
-        .strip_prefix(['e', 'E'])
-        .map(|exp| exp.strip_prefix(['+', '-']).unwrap_or(exp))
-        .is_some_and(|exp| !exp.is_empty() && exp.chars().all(|c| c.is_ascii_digit()));
-    number_ok && suffix_ok
+    if number.replace('.', "").is_empty() || number.matches('.').count() > 1 {
+        return None;
+    }
+    let number: f64 = number.parse().ok()?;
+    let scale = match suffix {
+        "" => 1.0,
+        "n" => 1e-9,
+        "u" => 1e-6,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024_f64,
+        "Mi" => 1024_f64.powi(2),
+        "Gi" => 1024_f64.powi(3),
+        "Ti" => 1024_f64.powi(4),
+        "Pi" => 1024_f64.powi(5),
+        "Ei" => 1024_f64.powi(6),
+        exponent => {
+            let digits = exponent.strip_prefix(['e', 'E'])?;
+            let unsigned = digits.strip_prefix(['+', '-']).unwrap_or(digits);
+            if unsigned.is_empty() || !unsigned.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            10_f64.powi(digits.parse().ok()?)
+        }
+    };
+    Some(sign * number * scale)
 }
 
 #[cfg(test)]
@@ -334,6 +349,14 @@ mod tests {
                 "spec.ingress.host",
             ]
         );
+    }
+
+    #[test]
+    fn quantities_have_their_value() {
+        assert_eq!(quantity_value("10Gi"), Some(10.0 * 1024_f64.powi(3)));
+        assert_eq!(quantity_value("500m"), Some(0.5));
+        assert_eq!(quantity_value("1e3"), Some(1000.0));
+        assert!(quantity_value("20Gi") > quantity_value("20G"));
     }
 
     #[test]

@@ -71,7 +71,12 @@ async fn creating_a_finance_tracker_creates_every_part_owned_by_it() {
         .iter()
         .map(|s| &s.metadata)
         .chain(deployments.iter().map(|d| &d.metadata))
-        .chain(secrets.iter().map(|s| &s.metadata))
+        .chain(
+            secrets
+                .iter()
+                .filter(|s| s.name_any() != "home-postgres")
+                .map(|s| &s.metadata),
+        )
     {
         let owner = &owned.owner_references.as_ref().expect("owner")[0];
         assert_eq!(
@@ -573,10 +578,106 @@ async fn deletion_keeps_the_database_volume_and_password_under_retain() {
         again.data, secret.data,
         "the same password as the retained data"
     );
+    op.stop().await;
+}
+
+#[tokio::test]
+async fn a_database_whose_password_was_deleted_is_not_given_a_new_one() {
+    let op = Running::start().await;
+    op.create("home", FinanceTrackerSpec::default()).await;
+    op.bring_up("home").await;
+    op.api::<Secret>()
+        .delete("home-postgres", &kube::api::DeleteParams::default())
+        .await
+        .expect("delete the password by mistake");
+    let degraded = eventually("the FinanceTracker is Degraded", || async {
+        let ft = op.finance_tracker("home").await?;
+        condition(&ft, "Degraded").filter(|c| c.status == "True")
+    })
+    .await;
+    assert!(
+        degraded
+            .message
+            .contains("the database password is gone but its volume data-home-postgres-0"),
+        "{}",
+        degraded.message
+    );
+    assert!(
+        op.api::<Secret>()
+            .get_opt("home-postgres")
+            .await
+            .expect("get")
+            .is_none(),
+        "no new password"
+    );
+    op.stop().await;
+}
+
+#[tokio::test]
+async fn a_bigger_database_volume_is_asked_for_on_its_claim_and_a_smaller_one_refused() {
+    let op = Running::start().await;
+    op.create("home", FinanceTrackerSpec::default()).await;
+    op.bring_up("home").await;
+    let grow = json!({"spec": {"postgres": {"storage": {"size": "20Gi"}}}});
+    op.api::<FinanceTracker>()
+        .patch("home", &PatchParams::default(), &Patch::Merge(&grow))
+        .await
+        .expect("patch");
+    eventually("the claim asks for 20Gi", || async {
+        let claim = op
+            .api::<PersistentVolumeClaim>()
+            .get("data-home-postgres-0")
+            .await
+            .ok()?;
+        let size = claim.spec?.resources?.requests?.get("storage")?.0.clone();
+        (size == "20Gi").then_some(())
+    })
+    .await;
+    let set = op
+        .api::<StatefulSet>()
+        .get("home-postgres")
+        .await
+        .expect("sts");
+    let template = &set
+        .spec
+        .expect("spec")
+        .volume_claim_templates
+        .expect("templates")[0];
+    let size = template.spec.as_ref().and_then(|s| {
+        s.resources
+            .as_ref()?
+            .requests
+            .as_ref()?
+            .get("storage")
+            .cloned()
+    });
     assert_eq!(
-        again.metadata.owner_references.map(|o| o.len()),
-        Some(1),
-        "adopted again"
+        size.map(|q| q.0).as_deref(),
+        Some("10Gi"),
+        "the template, immutable, is left as it was"
+    );
+    let ft = op.finance_tracker("home").await.expect("ft");
+    assert_ne!(
+        condition(&ft, "Degraded").map(|c| c.status).as_deref(),
+        Some("True")
+    );
+
+    let shrink = json!({"spec": {"postgres": {"storage": {"size": "5Gi"}}}});
+    op.api::<FinanceTracker>()
+        .patch("home", &PatchParams::default(), &Patch::Merge(&shrink))
+        .await
+        .expect("patch");
+    let degraded = eventually("a smaller size is refused", || async {
+        let ft = op.finance_tracker("home").await?;
+        condition(&ft, "Degraded").filter(|c| c.status == "True")
+    })
+    .await;
+    assert!(
+        degraded
+            .message
+            .contains("a volume cannot shrink: data-home-postgres-0 has 20Gi"),
+        "{}",
+        degraded.message
     );
     op.stop().await;
 }

@@ -188,6 +188,9 @@ impl FakeCluster {
             return response;
         }
         let (status, body) = self.forward(request).await;
+        if !write && status.is_success() {
+            return raw_response(status, without_item_types(body));
+        }
         if !write || !status.is_success() {
             return raw_response(status, body);
         }
@@ -309,15 +312,12 @@ impl FakeCluster {
                 object["metadata"]["deletionTimestamp"] = json!(since);
             }
         };
-        let is_list = match value.get_mut("items").and_then(Value::as_array_mut) {
-            Some(items) => {
-                items.iter_mut().for_each(&mut mark);
-                true
-            }
-            None => {
-                mark(&mut value);
-                false
-            }
+        let is_list = if let Some(items) = value.get_mut("items").and_then(Value::as_array_mut) {
+            items.iter_mut().for_each(&mut mark);
+            true
+        } else {
+            mark(&mut value);
+            false
         };
         let current = self
             .0
@@ -446,6 +446,22 @@ fn collection_of(object_path: &str) -> (String, String) {
     };
     collection.push(resource);
     (collection.join("/"), namespace.to_owned())
+}
+
+/// A list as a real API server sends it: its items carry no `apiVersion` and `kind` (a
+/// client that compares a listed object with a built one must not trip over that).
+fn without_item_types(body: Bytes) -> Bytes {
+    let Ok(mut value) = serde_json::from_slice::<Value>(&body) else {
+        return body;
+    };
+    let Some(items) = value.get_mut("items").and_then(Value::as_array_mut) else {
+        return body;
+    };
+    for item in items.iter_mut().filter_map(Value::as_object_mut) {
+        item.remove("apiVersion");
+        item.remove("kind");
+    }
+    Bytes::from(value.to_string())
 }
 
 fn resource_version(object: &Value) -> u64 {

@@ -1,6 +1,6 @@
 //! Runs the real FinanceTracker controller against the fake cluster, and plays the parts
 //! of the cluster's own controllers that the fake lacks (pods becoming ready, Jobs
-//! finishing, `StatefulSets` making their volume claims).
+//! finishing, StatefulSets making their volume claims).
 
 use std::future::Future;
 use std::sync::Arc;

@@ -239,6 +239,13 @@ mod tests {
         for child in children_of(FinanceTrackerSpec::default(), true) {
             let meta = &child.object["metadata"];
             assert_eq!(meta["namespace"], "money", "{}", child.name);
+            if child.name == "home-postgres" && child.kind == Kind::Secret {
+                assert!(
+                    meta["ownerReferences"].is_null(),
+                    "the password stays with the data under Retain"
+                );
+                continue;
+            }
             assert_eq!(
                 meta["ownerReferences"],
                 json!([{"apiVersion": "finance.financetracker.dev/v1alpha1", "kind": "FinanceTracker",
@@ -428,6 +435,18 @@ mod tests {
         assert_eq!(
             env(worker, "DATABASE_URL")["valueFrom"]["secretKeyRef"],
             json!({"name": "household-db", "key": "dsn", "optional": false})
+        );
+    }
+
+    #[test]
+    fn the_database_password_is_owned_by_the_finance_tracker_only_under_delete() {
+        let mut spec = FinanceTrackerSpec::default();
+        spec.postgres.deletion_policy = DeletionPolicy::Delete;
+        let children = children_of(spec, false);
+        let secret = find(&children, Kind::Secret, "home-postgres");
+        assert_eq!(
+            secret["metadata"]["ownerReferences"][0]["kind"],
+            "FinanceTracker"
         );
     }
 

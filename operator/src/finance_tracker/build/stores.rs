@@ -26,6 +26,9 @@ use crate::finance_tracker::names::{Component, Names};
 
 pub const POSTGRES_PORT: u16 = 5432;
 pub const REDIS_PORT: u16 = 6379;
+/// The stores' images are third-party releases pinned by tag: `spec.images.pullPolicy` is
+/// about our own images (`Never` for images loaded into kind, say) and does not apply.
+const STORE_PULL_POLICY: &str = "IfNotPresent";
 /// The uid of the `postgres` user in the Alpine image.
 const POSTGRES_UID: i64 = 70;
 /// The uid of the `redis` user in the Alpine image.
@@ -53,13 +56,18 @@ fn postgres(plan: &Plan<'_>) -> Vec<Child> {
         "postgres://{POSTGRES_USER}:{password}@{}:{POSTGRES_PORT}/{POSTGRES_DB}",
         names.service_host(Component::Postgres)
     );
-    let secret = secret(
+    let mut secret = secret(
         names,
         names.postgres_secret(),
         Component::Postgres,
         password,
         &url,
     );
+    // Under Retain the password belongs with the volume, not with the FinanceTracker: no
+    // owner reference, so no deletion (foreground or not) can take it while the data stays.
+    if spec.postgres.deletion_policy == DeletionPolicy::Retain {
+        secret.metadata.owner_references = None;
+    }
     let ready = [
         "pg_isready",
         "--host=127.0.0.1",
@@ -71,7 +79,7 @@ fn postgres(plan: &Plan<'_>) -> Vec<Child> {
     let container = Container {
         name: "postgres".to_owned(),
         image: Some(plan.images.postgres.clone()),
-        image_pull_policy: Some(plan.images.pull_policy.to_owned()),
+        image_pull_policy: Some(STORE_PULL_POLICY.to_owned()),
         env: Some(vec![
             pod::env("POSTGRES_USER", POSTGRES_USER),
             pod::env("POSTGRES_DB", POSTGRES_DB),
@@ -167,7 +175,7 @@ fn redis(plan: &Plan<'_>) -> Vec<Child> {
     let container = Container {
         name: "redis".to_owned(),
         image: Some(plan.images.redis.clone()),
-        image_pull_policy: Some(plan.images.pull_policy.to_owned()),
+        image_pull_policy: Some(STORE_PULL_POLICY.to_owned()),
         args: Some(
             [
                 "redis-server",
