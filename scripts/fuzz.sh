@@ -25,6 +25,12 @@ seed csv '*.csv'
 seed ofx '*.ofx' '*.qfx'
 seed qif '*.qif'
 seed any '*.csv' '*.ofx' '*.qfx' '*.qif'
+# Inputs that once crashed a reader (tests/fuzz_regressions.rs reads them too).
+for target in csv ofx qif any; do
+  if [ -d "bank-formats/fuzz/regressions/$target" ]; then
+    cp bank-formats/fuzz/regressions/"$target"/* "$work/corpus/$target/"
+  fi
+done
 
 status=0
 summary=()

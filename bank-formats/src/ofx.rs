@@ -311,7 +311,13 @@ fn transaction_row(t: &Transaction, account: usize, line: usize) -> Result<Row, 
         .get("DTPOSTED")
         .ok_or("the transaction has no DTPOSTED date")?;
     let date = date::parse(posted, DateOrder::Ymd)
-        .filter(|_| posted.len() >= 8 && posted[..8].bytes().all(|b| b.is_ascii_digit()))
+        // Bytes, not a str slice: byte 8 may fall inside a character of a broken file.
+        .filter(|_| {
+            posted
+                .as_bytes()
+                .get(..8)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        })
         .ok_or_else(|| format!("DTPOSTED '{posted}' is not a date"))?;
     let raw_amount = t
         .get("TRNAMT")
