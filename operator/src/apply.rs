@@ -11,12 +11,21 @@ use crate::child::{Child, Kind};
 use crate::error::ReconcileError;
 
 /// Pure: whether `live` already holds every field of `desired` with the same value. Maps may
-/// hold more keys (defaults the API server filled in); lists must match item by item.
+/// hold more keys (defaults the API server filled in); lists must match item by item. An
+/// empty list or map is held by an absent field: the API server does not store empty ones.
 pub fn holds(live: &Value, desired: &Value) -> bool {
+    let empty = |v: &Value| match v {
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    };
     match (live, desired) {
-        (Value::Object(live), Value::Object(desired)) => desired
-            .iter()
-            .all(|(key, want)| live.get(key).is_some_and(|have| holds(have, want))),
+        (Value::Object(live), Value::Object(desired)) => {
+            desired.iter().all(|(key, want)| match live.get(key) {
+                Some(have) => holds(have, want),
+                None => empty(want),
+            })
+        }
         (Value::Array(live), Value::Array(desired)) => {
             live.len() == desired.len() && live.iter().zip(desired).all(|(h, w)| holds(h, w))
         }
@@ -181,5 +190,13 @@ mod tests {
             &json!({"spec": {"ports": [{"port": 80}, {"port": 81}]}})
         ));
         assert!(holds(&json!({"n": 1.0}), &json!({"n": 1})));
+        assert!(holds(
+            &json!({"metadata": {}}),
+            &json!({"metadata": {"ownerReferences": []}})
+        ));
+        assert!(!holds(
+            &json!({"metadata": {"ownerReferences": [{"uid": "u"}]}}),
+            &json!({"metadata": {"ownerReferences": []}})
+        ));
     }
 }

@@ -582,6 +582,37 @@ async fn deletion_keeps_the_database_volume_and_password_under_retain() {
 }
 
 #[tokio::test]
+async fn switching_to_retain_frees_the_database_password_from_its_owner() {
+    let op = Running::start().await;
+    let mut spec = FinanceTrackerSpec::default();
+    spec.postgres.deletion_policy = DeletionPolicy::Delete;
+    op.create("home", spec).await;
+    op.bring_up("home").await;
+    let owned = op
+        .api::<Secret>()
+        .get("home-postgres")
+        .await
+        .expect("secret");
+    assert_eq!(owned.metadata.owner_references.map(|o| o.len()), Some(1));
+    let retain = json!({"spec": {"postgres": {"deletionPolicy": "Retain"}}});
+    op.api::<FinanceTracker>()
+        .patch("home", &PatchParams::default(), &Patch::Merge(&retain))
+        .await
+        .expect("patch");
+    eventually("the password Secret has no owner", || async {
+        let secret = op.api::<Secret>().get("home-postgres").await.ok()?;
+        secret
+            .metadata
+            .owner_references
+            .unwrap_or_default()
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+    op.stop().await;
+}
+
+#[tokio::test]
 async fn a_database_whose_password_was_deleted_is_not_given_a_new_one() {
     let op = Running::start().await;
     op.create("home", FinanceTrackerSpec::default()).await;

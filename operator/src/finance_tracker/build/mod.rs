@@ -240,8 +240,9 @@ mod tests {
             let meta = &child.object["metadata"];
             assert_eq!(meta["namespace"], "money", "{}", child.name);
             if child.name == "home-postgres" && child.kind == Kind::Secret {
-                assert!(
-                    meta["ownerReferences"].is_null(),
+                assert_eq!(
+                    meta["ownerReferences"],
+                    json!([]),
                     "the password stays with the data under Retain"
                 );
                 continue;

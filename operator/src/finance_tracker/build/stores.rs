@@ -65,8 +65,9 @@ fn postgres(plan: &Plan<'_>) -> Vec<Child> {
     );
     // Under Retain the password belongs with the volume, not with the FinanceTracker: no
     // owner reference, so no deletion (foreground or not) can take it while the data stays.
+    // An explicit empty list, so that switching from Delete also removes the one it had.
     if spec.postgres.deletion_policy == DeletionPolicy::Retain {
-        secret.metadata.owner_references = None;
+        secret.metadata.owner_references = Some(Vec::new());
     }
     let ready = [
         "pg_isready",
