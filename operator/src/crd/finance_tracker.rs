@@ -552,6 +552,18 @@ pub struct ComponentStatus {
     pub desired: i32,
 }
 
+#[cfg(test)]
+impl FinanceTracker {
+    /// For unit tests: a FinanceTracker as the API server hands it over, in namespace
+    /// `money` and with a uid (which its children's owner references name).
+    pub fn stored(name: &str, spec: FinanceTrackerSpec) -> Self {
+        let mut ft = Self::new(name, spec);
+        ft.metadata.namespace = Some("money".to_owned());
+        ft.metadata.uid = Some("0f1e2d3c-0000-4000-8000-000000000001".to_owned());
+        ft
+    }
+}
+
 fn default_registry() -> String {
     "ghcr.io/financetracker".to_owned()
 }

@@ -61,7 +61,7 @@ pub async fn reconcile(
     let world = dereference(&ctx, &ft, &names).await?;
 
     // A spec with a problem gets nothing applied, only a status that says what to fix.
-    if let Some((trouble, recheck)) = invalid(&ft, &world) {
+    if let Some((trouble, recheck)) = invalid(&ft, &names, &world) {
         let components = components(&ft, &names, &world.observed);
         write_status(
             &ctx,
@@ -168,11 +168,10 @@ pub(super) async fn list_claims(
 }
 
 /// Pure: why nothing may be applied, and when to look again; `None` for a usable spec.
-pub fn invalid(ft: &FinanceTracker, world: &World) -> Option<(Trouble, Duration)> {
+pub fn invalid(ft: &FinanceTracker, names: &Names, world: &World) -> Option<(Trouble, Duration)> {
     let mut problems = validate::spec(ft);
-    let names = Names::new(ft);
-    problems.extend(volumes::plan(&ft.spec, &names, &world.claims).problems);
-    let password = generated_secrets(&names, &world.observed)
+    problems.extend(volumes::plan(&ft.spec, names, &world.claims).problems);
+    let password = generated_secrets(names, &world.observed)
         .get(&names.postgres_secret())
         .is_some_and(|data| {
             data.get(credentials::PASSWORD_KEY)
@@ -180,7 +179,7 @@ pub fn invalid(ft: &FinanceTracker, world: &World) -> Option<(Trouble, Duration)
         });
     problems.extend(volumes::lost_password(
         &ft.spec,
-        &names,
+        names,
         &world.claims,
         password,
     ));

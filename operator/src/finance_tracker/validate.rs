@@ -295,22 +295,22 @@ mod tests {
     use k8s_openapi::api::core::v1::ResourceRequirements;
     use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-    fn ft(name: &str, spec: FinanceTrackerSpec) -> FinanceTracker {
-        let mut ft = FinanceTracker::new(name, spec);
-        ft.metadata.namespace = Some("money".to_owned());
-        ft
-    }
-
     #[test]
     fn the_default_spec_is_valid() {
-        assert_eq!(spec(&ft("home", FinanceTrackerSpec::default())), []);
+        assert_eq!(
+            spec(&FinanceTracker::stored(
+                "home",
+                FinanceTrackerSpec::default()
+            )),
+            []
+        );
     }
 
     #[test]
     fn an_external_store_without_its_secret_reference_names_the_field_and_the_fix() {
         let mut s = FinanceTrackerSpec::default();
         s.postgres.mode = StoreMode::External;
-        let problems = spec(&ft("home", s));
+        let problems = spec(&FinanceTracker::stored("home", s));
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].field, "spec.postgres.externalSecretRef");
         assert!(
@@ -337,7 +337,10 @@ mod tests {
             annotations: BTreeMap::new(),
         });
         let name = "a-name-that-is-far-too-long-for-its-children-to-fit";
-        let fields: Vec<String> = spec(&ft(name, s)).into_iter().map(|p| p.field).collect();
+        let fields: Vec<String> = spec(&FinanceTracker::stored(name, s))
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
         assert_eq!(
             fields,
             [
@@ -377,7 +380,7 @@ mod tests {
             name: "pg".to_owned(),
             key: "url".to_owned(),
         });
-        let ft = ft("home", s);
+        let ft = FinanceTracker::stored("home", s);
         let missing = references(&ft, &BTreeMap::new());
         assert_eq!(missing.len(), 1);
         assert!(

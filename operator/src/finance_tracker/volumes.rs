@@ -118,9 +118,10 @@ mod tests {
     use crate::crd::FinanceTracker;
 
     fn names() -> Names {
-        let mut ft = FinanceTracker::new("home", FinanceTrackerSpec::default());
-        ft.metadata.namespace = Some("money".to_owned());
-        Names::new(&ft)
+        Names::new(&FinanceTracker::stored(
+            "home",
+            FinanceTrackerSpec::default(),
+        ))
     }
 
     fn claim(size: &str, class: Option<&str>) -> Claim {

@@ -504,14 +504,7 @@ async fn deletion_keeps_the_database_volume_and_password_under_retain() {
     let op = Running::start().await;
     op.create("home", FinanceTrackerSpec::default()).await;
     op.bring_up("home").await;
-    op.api::<FinanceTracker>()
-        .delete("home", &kube::api::DeleteParams::default())
-        .await
-        .expect("delete");
-    eventually("the FinanceTracker is gone", || async {
-        op.finance_tracker("home").await.is_none().then_some(())
-    })
-    .await;
+    op.delete("home").await;
     let claims = op
         .api::<PersistentVolumeClaim>()
         .list(&ListParams::default())
@@ -720,14 +713,7 @@ async fn deletion_removes_the_database_volume_under_delete() {
     spec.postgres.deletion_policy = DeletionPolicy::Delete;
     op.create("home", spec).await;
     op.bring_up("home").await;
-    op.api::<FinanceTracker>()
-        .delete("home", &kube::api::DeleteParams::default())
-        .await
-        .expect("delete");
-    eventually("the FinanceTracker is gone", || async {
-        op.finance_tracker("home").await.is_none().then_some(())
-    })
-    .await;
+    op.delete("home").await;
     let claims = op
         .api::<PersistentVolumeClaim>()
         .list(&ListParams::default())

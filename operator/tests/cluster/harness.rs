@@ -85,6 +85,18 @@ impl Running {
             .expect("create FinanceTracker")
     }
 
+    /// Deletes a FinanceTracker as `kubectl delete` does, and waits until it is gone.
+    pub async fn delete(&self, name: &str) {
+        self.api::<FinanceTracker>()
+            .delete(name, &kube::api::DeleteParams::default())
+            .await
+            .expect("delete");
+        eventually("the FinanceTracker is gone", || async {
+            self.finance_tracker(name).await.is_none().then_some(())
+        })
+        .await;
+    }
+
     pub async fn finance_tracker(&self, name: &str) -> Option<FinanceTracker> {
         self.api::<FinanceTracker>()
             .get_opt(name)

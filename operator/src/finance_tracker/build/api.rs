@@ -68,25 +68,12 @@ fn deployment(plan: &Plan<'_>, image: &str) -> k8s_openapi::api::apps::v1::Deplo
             spec.auth.refresh_token_ttl_days.to_string(),
         ),
     ]);
-    let (tmp, tmp_mount) = pod::scratch("tmp", "/tmp");
+    let resources = pod::resources(spec.api.resources.as_ref(), "100m", "128Mi", "512Mi");
+    let (container, tmp) =
+        pod::service_container("api", image, plan.images.pull_policy, PORT, env, resources);
     let container = Container {
-        name: "api".to_owned(),
-        image: Some(image.to_owned()),
-        image_pull_policy: Some(plan.images.pull_policy.to_owned()),
         args: Some(vec!["serve".to_owned()]),
-        env: Some(env),
-        ports: Some(vec![pod::port("http", i32::from(PORT))]),
-        liveness_probe: Some(pod::http_probe("/healthz", 10, 3)),
-        readiness_probe: Some(pod::http_probe("/readyz", 5, 2)),
-        resources: Some(pod::resources(
-            spec.api.resources.as_ref(),
-            "100m",
-            "128Mi",
-            "512Mi",
-        )),
-        security_context: Some(pod::container_security()),
-        volume_mounts: Some(vec![tmp_mount]),
-        ..Container::default()
+        ..container
     };
     let pod_spec = plan.own_pod(container, vec![tmp]);
     let annotations = plan.pod_annotations(plan.credentials.digest.clone(), Some(PORT));

@@ -54,34 +54,28 @@ fn routing(plan: &Plan<'_>) -> ConfigMap {
 
 fn deployment(plan: &Plan<'_>) -> k8s_openapi::api::apps::v1::Deployment {
     let (spec, names) = (plan.spec, plan.names);
-    let (tmp, tmp_mount) = pod::scratch("tmp", "/tmp");
+    let env = vec![
+        pod::env("LISTEN_ADDR", format!("0.0.0.0:{PORT}")),
+        pod::env("MODEL_DIR", "/models"),
+        pod::env("MODEL_VERSION", plan.model_version()),
+        pod::env("MODEL_THREADS", spec.ml_worker.threads.to_string()),
+        pod::env_from_secret("DATABASE_URL", &credentials::database_url(spec, names)),
+        pod::env_from_secret("REDIS_URL", &credentials::redis_url(spec, names)),
+        pod::env("LOG_FORMAT", "json"),
+    ];
+    let resources = pod::resources(spec.ml_worker.resources.as_ref(), "500m", "256Mi", "768Mi");
+    let (container, tmp) = pod::service_container(
+        "ml-worker",
+        &plan.images.ml_worker,
+        plan.images.pull_policy,
+        PORT,
+        env,
+        resources,
+    );
     let container = Container {
-        name: "ml-worker".to_owned(),
-        image: Some(plan.images.ml_worker.clone()),
-        image_pull_policy: Some(plan.images.pull_policy.to_owned()),
-        env: Some(vec![
-            pod::env("LISTEN_ADDR", format!("0.0.0.0:{PORT}")),
-            pod::env("MODEL_DIR", "/models"),
-            pod::env("MODEL_VERSION", plan.model_version()),
-            pod::env("MODEL_THREADS", spec.ml_worker.threads.to_string()),
-            pod::env_from_secret("DATABASE_URL", &credentials::database_url(spec, names)),
-            pod::env_from_secret("REDIS_URL", &credentials::redis_url(spec, names)),
-            pod::env("LOG_FORMAT", "json"),
-        ]),
-        ports: Some(vec![pod::port("http", i32::from(PORT))]),
         // Loading and checking the model takes a few seconds on a small node.
         startup_probe: Some(pod::http_probe("/healthz", 2, 60)),
-        liveness_probe: Some(pod::http_probe("/healthz", 10, 3)),
-        readiness_probe: Some(pod::http_probe("/readyz", 5, 2)),
-        resources: Some(pod::resources(
-            spec.ml_worker.resources.as_ref(),
-            "500m",
-            "256Mi",
-            "768Mi",
-        )),
-        security_context: Some(pod::container_security()),
-        volume_mounts: Some(vec![tmp_mount]),
-        ..Container::default()
+        ..container
     };
     let pod_spec = plan.own_pod(container, vec![tmp]);
     let annotations = plan.pod_annotations(plan.credentials.digest.clone(), Some(PORT));

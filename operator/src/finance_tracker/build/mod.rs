@@ -125,16 +125,9 @@ mod tests {
     use crate::finance_tracker::credentials::{self, Generated};
     use crate::finance_tracker::images;
 
-    fn finance_tracker(spec: FinanceTrackerSpec) -> FinanceTracker {
-        let mut ft = FinanceTracker::new("home", spec);
-        ft.metadata.namespace = Some("money".to_owned());
-        ft.metadata.uid = Some("0f1e2d3c-0000-4000-8000-000000000001".to_owned());
-        ft
-    }
-
     /// The children of `spec` with the API migrated and fixed credentials.
     fn children_of(spec: FinanceTrackerSpec, service_monitor: bool) -> Vec<Child> {
-        let ft = finance_tracker(spec);
+        let ft = FinanceTracker::stored("home", spec);
         let names = Names::new(&ft);
         let images = images::resolve(&ft.spec);
         let credentials = credentials::resolve(

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Capabilities, ContainerPort, EmptyDirVolumeSource, EnvVar, EnvVarSource, ExecAction,
+    Capabilities, Container, ContainerPort, EmptyDirVolumeSource, EnvVar, EnvVarSource, ExecAction,
     HTTPGetAction, PodSecurityContext, Probe, ResourceRequirements, SeccompProfile,
     SecretKeySelector, SecurityContext, Volume, VolumeMount,
 };
@@ -57,6 +57,34 @@ pub fn port(name: &str, number: i32) -> ContainerPort {
         protocol: Some("TCP".to_owned()),
         ..ContainerPort::default()
     }
+}
+
+/// The container of one of our services listening on `port` (named `http`): alive while
+/// `/healthz` answers, ready while `/readyz` does, locked down, with a writable `/tmp`;
+/// and the `/tmp` volume it mounts.
+pub fn service_container(
+    name: &str,
+    image: &str,
+    pull_policy: &str,
+    port: u16,
+    env: Vec<EnvVar>,
+    resources: ResourceRequirements,
+) -> (Container, Volume) {
+    let (tmp, tmp_mount) = scratch("tmp", "/tmp");
+    let container = Container {
+        name: name.to_owned(),
+        image: Some(image.to_owned()),
+        image_pull_policy: Some(pull_policy.to_owned()),
+        env: Some(env),
+        ports: Some(vec![self::port("http", i32::from(port))]),
+        liveness_probe: Some(http_probe("/healthz", 10, 3)),
+        readiness_probe: Some(http_probe("/readyz", 5, 2)),
+        resources: Some(resources),
+        security_context: Some(container_security()),
+        volume_mounts: Some(vec![tmp_mount]),
+        ..Container::default()
+    };
+    (container, tmp)
 }
 
 /// An HTTP GET probe on the named `http` port.
