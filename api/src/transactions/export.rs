@@ -151,7 +151,7 @@ async fn produce(
          WHERE t.ledger_id = "
     ));
     q.push_bind(ledger_id);
-    list::push_filter(&mut q, &filter);
+    list::push_filter(&mut q, ledger_id, &filter);
     let (column, direction) = match sort {
         Sort::DateDesc => ("t.booked_on", "DESC"),
         Sort::DateAsc => ("t.booked_on", "ASC"),

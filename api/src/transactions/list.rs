@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use super::account_currencies::{self, AccountCurrency};
 use super::{CategorySource, SplitView, Status, TransactionView};
 use crate::dates::parse_date;
 use crate::http::error::ApiError;
 use crate::http::validation::Validator;
+use crate::money;
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 500;
@@ -228,10 +230,9 @@ struct Row {
     id: Uuid,
     account_id: Uuid,
     booked_on: NaiveDate,
-    amount: String,
-    /// The amount as stored (four decimals), the exact key for amount cursors.
-    stored_amount: Decimal,
-    currency: String,
+    /// As stored (four decimals): shown with the currency's decimals, and the exact key
+    /// for amount cursors.
+    amount: Decimal,
     payee: String,
     description: String,
     notes: String,
@@ -246,17 +247,26 @@ struct Row {
     tags: Vec<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    splits: sqlx::types::Json<Vec<SplitView>>,
+    splits: sqlx::types::Json<Vec<StoredSplit>>,
+}
+
+/// A split part as stored: the amount with four decimals.
+#[derive(Debug, Deserialize)]
+struct StoredSplit {
+    category_id: Uuid,
+    amount: Decimal,
+    memo: String,
 }
 
 impl Row {
-    fn into_view(self) -> TransactionView {
+    fn into_view(self, currency: &AccountCurrency) -> TransactionView {
+        let units = currency.minor_units;
         TransactionView {
             id: self.id,
             account_id: self.account_id,
             date: self.booked_on,
-            amount: self.amount,
-            currency: self.currency,
+            amount: money::format(self.amount, units),
+            currency: currency.code.to_string(),
             payee: self.payee,
             description: self.description,
             notes: self.notes,
@@ -269,17 +279,29 @@ impl Row {
             transfer_id: self.transfer_id,
             import_id: self.import_id,
             tags: self.tags,
-            splits: self.splits.0,
+            splits: self
+                .splits
+                .0
+                .into_iter()
+                .map(|s| SplitView {
+                    category_id: s.category_id,
+                    amount: money::format(s.amount, units),
+                    memo: s.memo,
+                })
+                .collect(),
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
     }
 }
 
-/// `WHERE` conditions for `filter` (after `t.ledger_id = ...`).
-pub fn push_filter(q: &mut QueryBuilder<'_, Postgres>, filter: &Filter) {
+/// `WHERE` conditions for `filter` (after `t.ledger_id = ...`); `ledger_id` is that ledger.
+pub fn push_filter(q: &mut QueryBuilder<'_, Postgres>, ledger_id: Uuid, filter: &Filter) {
     if let Some(user) = filter.member {
-        q.push(" AND EXISTS (SELECT 1 FROM ledger_members m WHERE m.ledger_id = t.ledger_id AND m.user_id = ")
+        // Not correlated with `t`: Postgres checks it once, and it costs no join to plan.
+        q.push(" AND EXISTS (SELECT 1 FROM ledger_members m WHERE m.ledger_id = ")
+            .push_bind(ledger_id)
+            .push(" AND m.user_id = ")
             .push_bind(user)
             .push(")");
     }
@@ -324,9 +346,12 @@ pub fn push_filter(q: &mut QueryBuilder<'_, Postgres>, filter: &Filter) {
     if let Some(max) = filter.max_amount {
         q.push(" AND t.amount <= ").push_bind(max);
     }
+    // `search_text` is the payee and description in lower case, kept by Postgres and
+    // indexed by trigrams: a LIKE on it is an ILIKE without lower-casing every row read.
     if let Some(text) = &filter.text {
-        q.push(" AND (t.payee || ' ' || t.description) ILIKE ")
-            .push_bind(like_pattern(text));
+        q.push(" AND t.search_text LIKE lower(")
+            .push_bind(like_pattern(text))
+            .push(")");
     }
     if filter.uncategorized {
         q.push(
@@ -383,8 +408,7 @@ pub async fn fetch(
     page: &Page,
 ) -> Result<(Vec<TransactionView>, Option<String>), ApiError> {
     let mut q = QueryBuilder::<Postgres>::new(
-        "SELECT t.id, t.account_id, t.booked_on, round(t.amount, c.minor_units)::text AS amount,
-                t.amount AS stored_amount, a.currency::text AS currency, t.payee,
+        "SELECT t.id, t.account_id, t.booked_on, t.amount, t.payee,
                 t.description, t.notes, t.status, t.category_id, t.category_source,
                 t.ml_model_version, t.ml_confidence,
                 COALESCE(t.ml_suggestions -> 'suggestions', '[]'::jsonb) AS ml_suggestions,
@@ -392,18 +416,15 @@ pub async fn fetch(
                 t.created_at, t.updated_at,
                 CASE WHEN t.has_splits THEN
                     (SELECT json_agg(json_build_object(
-                         'category_id', s.category_id,
-                         'amount', round(s.amount, c.minor_units)::text,
-                         'memo', s.memo) ORDER BY s.position)
+                         'category_id', s.category_id, 'amount', s.amount::text, 'memo', s.memo)
+                         ORDER BY s.position)
                      FROM transaction_splits s WHERE s.transaction_id = t.id)
                 ELSE '[]'::json END AS splits
          FROM transactions t
-         JOIN accounts a ON a.id = t.account_id
-         JOIN currencies c ON c.code = a.currency
          WHERE t.ledger_id = ",
     );
     q.push_bind(ledger_id);
-    push_filter(&mut q, filter);
+    push_filter(&mut q, ledger_id, filter);
     push_page(&mut q, page)?;
 
     let mut rows: Vec<Row> = q.build_query_as().fetch_all(&mut *db).await?;
@@ -414,7 +435,7 @@ pub async fn fetch(
                 sort: page.sort,
                 key: match page.sort {
                     Sort::DateDesc | Sort::DateAsc => last.booked_on.to_string(),
-                    Sort::AmountDesc | Sort::AmountAsc => last.stored_amount.to_string(),
+                    Sort::AmountDesc | Sort::AmountAsc => last.amount.to_string(),
                 },
                 id: last.id,
             }
@@ -423,7 +444,16 @@ pub async fn fetch(
     } else {
         None
     };
-    let views = rows.into_iter().map(Row::into_view).collect();
+    let currencies = account_currencies::of(db, rows.iter().map(|r| r.account_id)).await?;
+    let views = rows
+        .into_iter()
+        .map(|row| {
+            let currency = currencies
+                .get(&row.account_id)
+                .ok_or_else(|| ApiError::internal("a transaction's account has no currency"))?;
+            Ok(row.into_view(currency))
+        })
+        .collect::<Result<_, ApiError>>()?;
     Ok((views, next))
 }
 

@@ -2,6 +2,7 @@
 //! a status, and either one category or splits across several (parts summing exactly to the
 //! amount). A transfer is two transactions sharing a `transfer_id`, written atomically.
 
+pub mod account_currencies;
 pub mod export;
 pub mod input;
 pub mod list;
