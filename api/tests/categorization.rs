@@ -219,35 +219,8 @@ async fn with_the_worker_down_a_transaction_is_stored_and_queued(pool: PgPool) {
     let id = body["id"].as_str().expect("id").to_owned();
 
     // Queued for the worker, on the Redis stream it consumes.
-    let client = redis::Client::open(testkit::stores::redis_url()).expect("redis url");
-    let mut redis = client
-        .get_multiplexed_async_connection()
-        .await
-        .expect("redis");
-    // Newest first: [id, [field, value, ...]] per entry.
-    let entries: Vec<(String, Vec<String>)> = redis::cmd("XREVRANGE")
-        .arg(api::ml::QUEUE)
-        .arg("+")
-        .arg("-")
-        .arg("COUNT")
-        .arg(1000)
-        .query_async(&mut redis)
-        .await
-        .expect("xrevrange");
-    let entries: Vec<(String, Vec<(String, String)>)> = entries
-        .into_iter()
-        .map(|(entry, flat)| {
-            let pairs = flat
-                .chunks(2)
-                .map(|p| (p[0].clone(), p[1].clone()))
-                .collect();
-            (entry, pairs)
-        })
-        .collect();
     assert!(
-        entries.iter().any(|(_, fields)| fields
-            .contains(&("transaction_id".to_owned(), id.clone()))
-            && fields.contains(&("ledger_id".to_owned(), ledger.to_string()))),
+        support::ml_queued(ledger).await.contains(&id),
         "transaction {id} queued"
     );
 }

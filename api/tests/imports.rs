@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use reqwest::Method;
@@ -645,49 +646,217 @@ async fn exports_stream_the_filtered_list_with_formulas_neutralised(pool: PgPool
     );
 }
 
+/// A transaction as the QIF test reads it: (payee, category, source, [(part category, amount)]).
+type Seen = (
+    String,
+    Option<String>,
+    Option<String>,
+    Vec<(Option<String>, String)>,
+);
+
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
-async fn a_qif_file_keeps_the_categories_the_ledger_has(pool: PgPool) {
+async fn a_qif_file_brings_its_categories_and_its_splits(pool: PgPool) {
     let api = TestApi::start(pool).await;
     let (alice, ledger) = api.user("Alice").await;
     let checking = account(&alice, ledger, "Checking", "USD").await;
     let preview = upload(&alice, ledger, checking, fixture("qif/quiffen/test.qif")).await;
     assert_eq!(preview["format"], "qif");
     assert_eq!(preview["total_rows"], 6);
-    let groceries = api.category(ledger, "Groceries").await;
-    let walmart = preview["preview"]["sample"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["payee"] == "Walmart")
-        .expect("the Walmart row")
-        .clone();
     assert_eq!(
-        walmart["category_id"],
+        preview["preview"]["new_categories"],
+        json!([
+            "Bills › Cell Phone",
+            "Healthcare › Prescriptions",
+            "Imported income › Miscellaneous",
+            "Personal Care › Haircare",
+            "Transportation › Automobile"
+        ]),
+        "the preview says which categories the commit creates"
+    );
+    let groceries = api.category(ledger, "Groceries").await;
+    let sample = preview["preview"]["sample"].as_array().unwrap().clone();
+    let row = |payee: &str| {
+        sample
+            .iter()
+            .find(|r| r["payee"] == payee)
+            .unwrap_or_else(|| panic!("the {payee} row"))
+            .clone()
+    };
+    assert_eq!(
+        row("Walmart")["category_id"],
         groceries.as_str(),
         "Food:Groceries is the ledger's Food › Groceries"
+    );
+    assert_eq!(
+        row("Target")["splits"],
+        json!([
+            {"category_id": groceries, "amount": "-5.00", "memo": "50%"},
+            {"category_id": groceries, "amount": "-5.00", "memo": "50% 2"}
+        ])
     );
     assert_eq!(commit(&alice, ledger, &preview, None).await.0, 202);
     assert_eq!(
         finish(&api, &alice, ledger, &preview).await["inserted_rows"],
         6
     );
-    let categorised: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT payee, category_id::text, category_source::text FROM transactions
-         WHERE account_id = $1 ORDER BY booked_on, payee",
+
+    let created: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT g.name, g.kind::text, c.name FROM categories c JOIN category_groups g ON g.id = c.group_id
+         WHERE c.ledger_id = $1 AND g.name IN ('Bills', 'Healthcare', 'Imported income', 'Personal Care', 'Transportation')
+         ORDER BY g.name",
     )
-    .bind(checking)
+    .bind(ledger)
     .fetch_all(&api.pool)
     .await
     .unwrap();
-    for (payee, category, source) in categorised {
-        if payee == "Walmart" {
-            assert_eq!(
-                (category.as_deref(), source.as_deref()),
-                (Some(groceries.as_str()), Some("user"))
+    let created: Vec<(&str, &str, &str)> = created
+        .iter()
+        .map(|(g, k, c)| (g.as_str(), k.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(
+        created,
+        [
+            ("Bills", "income", "Cell Phone"),
+            ("Healthcare", "expense", "Prescriptions"),
+            ("Imported income", "income", "Miscellaneous"),
+            ("Personal Care", "expense", "Haircare"),
+            ("Transportation", "expense", "Automobile"),
+        ],
+        "each group's kind follows the money under it (T-Mobile's split nets +67.50)"
+    );
+
+    // Each transaction as the API shows it: category, source and split parts by name.
+    let (status, page) = alice
+        .get(&format!(
+            "/api/v1/ledgers/{ledger}/transactions?account_ids={checking}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let (_, tree) = alice
+        .get(&format!("/api/v1/ledgers/{ledger}/categories"))
+        .await;
+    let mut names: HashMap<String, String> = HashMap::new();
+    for group in tree.as_array().unwrap() {
+        for c in group["categories"].as_array().unwrap() {
+            names.insert(
+                c["id"].as_str().unwrap().to_owned(),
+                format!(
+                    "{}:{}",
+                    group["name"].as_str().unwrap(),
+                    c["name"].as_str().unwrap()
+                ),
             );
-        } else {
-            // Transfers, split rows and categories the ledger lacks wait for the ML worker.
-            assert_eq!((category, source), (None, None), "{payee}");
         }
     }
+    let name = |id: &Value| id.as_str().map(|id| names[id].clone());
+    let mut seen: Vec<Seen> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["payee"].as_str().unwrap().to_owned(),
+                name(&t["category_id"]),
+                t["category_source"].as_str().map(str::to_owned),
+                t["splits"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| {
+                        (
+                            name(&p["category_id"]),
+                            p["amount"].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    seen.sort();
+    let s = |v: &str| Some(v.to_owned());
+    let part = |c: &str, a: &str| (s(c), a.to_owned());
+    assert_eq!(
+        seen,
+        [
+            (
+                "Amazon.com".to_owned(),
+                None,
+                None,
+                vec![
+                    part("Food:Groceries", "-50.00"),
+                    part("Transportation:Automobile", "-25.00"),
+                    part("Personal Care:Haircare", "-10.00"),
+                    part("Healthcare:Prescriptions", "-15.00"),
+                ]
+            ),
+            ("Opening Balance".to_owned(), None, None, vec![]),
+            (
+                "T-Mobile".to_owned(),
+                None,
+                None,
+                vec![
+                    part("Bills:Cell Phone", "-15.00"),
+                    part("Bills:Cell Phone", "82.50")
+                ]
+            ),
+            (
+                "Target".to_owned(),
+                None,
+                None,
+                vec![
+                    part("Food:Groceries", "-5.00"),
+                    part("Food:Groceries", "-5.00")
+                ]
+            ),
+            (
+                "US Post Office".to_owned(),
+                s("Imported income:Miscellaneous"),
+                s("user"),
+                vec![]
+            ),
+            ("Walmart".to_owned(), s("Food:Groceries"), s("user"), vec![]),
+        ],
+        "a transfer (the opening balance) stays uncategorised"
+    );
+
+    // Only the transfer needs the model: split rows are categorised by their parts.
+    let opening: String = sqlx::query_scalar(
+        "SELECT id::text FROM transactions WHERE account_id = $1 AND payee = 'Opening Balance'",
+    )
+    .bind(checking)
+    .fetch_one(&api.pool)
+    .await
+    .unwrap();
+    assert_eq!(support::ml_queued(ledger).await, [opening]);
+
+    // Importing the same file again adds no transaction, part or category.
+    let count = |sql: &'static str| {
+        let pool = api.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .bind(ledger)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = (
+        count("SELECT count(*) FROM categories WHERE ledger_id = $1").await,
+        count("SELECT count(*) FROM transaction_splits WHERE ledger_id = $1").await,
+    );
+    assert_eq!(before.1, 8);
+    let again = upload(&alice, ledger, checking, fixture("qif/quiffen/test.qif")).await;
+    assert_eq!(again["preview"]["new_categories"], json!([]));
+    assert_eq!(commit(&alice, ledger, &again, None).await.0, 202);
+    assert_eq!(
+        finish(&api, &alice, ledger, &again).await["inserted_rows"],
+        0
+    );
+    assert_eq!(
+        (
+            count("SELECT count(*) FROM categories WHERE ledger_id = $1").await,
+            count("SELECT count(*) FROM transaction_splits WHERE ledger_id = $1").await,
+        ),
+        before
+    );
 }

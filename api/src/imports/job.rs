@@ -7,7 +7,7 @@
 //! inserted with `ON CONFLICT DO NOTHING` on the account's import id as well, so nothing is
 //! ever added twice. The entry is acknowledged only when the import is finished.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use bank_formats::{CsvMapping, Format};
@@ -217,14 +217,15 @@ impl ImportWorker {
             .map_err(|e| {
                 JobError::Permanent(format!("an account of the mapping is gone: {e:?}"))
             })?;
-        let categories = super::category_names(&mut db, ledger_id).await?;
+        let plan = self
+            .plan_creating_categories(&mut db, ledger_id, &parsed, &targets)
+            .await?;
         let written: Vec<i32> =
             sqlx::query_scalar("SELECT first_row FROM import_chunks WHERE import_id = $1")
                 .bind(id)
                 .fetch_all(&mut *db)
                 .await?;
         drop(db);
-        let plan = super::plan::plan(&parsed, &targets, &categories);
         let total = plan.rows.len();
         let pending = pending_chunks(total, self.chunk_rows, &written);
         let mut months: Vec<NaiveDate> = Vec::new();
@@ -242,21 +243,7 @@ impl ImportWorker {
                 .map(|(id, _, _)| id)
                 .collect();
             self.state.ml.queue_many(ledger_id, &ids).await;
-            let committed: i32 = sqlx::query_scalar(
-                "UPDATE imports SET committed_rows = c.rows, inserted_rows = c.inserted, updated_at = now()
-                 FROM (SELECT coalesce(sum(rows), 0)::int AS rows, coalesce(sum(inserted), 0)::int AS inserted
-                       FROM import_chunks WHERE import_id = $1) c
-                 WHERE id = $1 RETURNING committed_rows",
-            )
-            .bind(id)
-            .fetch_one(&self.state.db)
-            .await?;
-            let progress =
-                json!({ "import_id": id, "committed_rows": committed, "total_rows": total });
-            self.state
-                .events
-                .publish(ledger_id, "import.progress", &progress)
-                .await;
+            self.report_progress(id, ledger_id, total).await?;
         }
         drop(writes);
         let finished: Option<(i32, i32, i32)> = sqlx::query_as(
@@ -288,6 +275,50 @@ impl ImportWorker {
         Ok(())
     }
 
+    /// Counts the written chunks into the import's progress and announces it.
+    async fn report_progress(
+        &self,
+        id: Uuid,
+        ledger_id: Uuid,
+        total: usize,
+    ) -> Result<(), JobError> {
+        let committed: i32 = sqlx::query_scalar(
+            "UPDATE imports SET committed_rows = c.rows, inserted_rows = c.inserted, updated_at = now()
+             FROM (SELECT coalesce(sum(rows), 0)::int AS rows, coalesce(sum(inserted), 0)::int AS inserted
+                   FROM import_chunks WHERE import_id = $1) c
+             WHERE id = $1 RETURNING committed_rows",
+        )
+        .bind(id)
+        .fetch_one(&self.state.db)
+        .await?;
+        let progress = json!({ "import_id": id, "committed_rows": committed, "total_rows": total });
+        self.state
+            .events
+            .publish(ledger_id, "import.progress", &progress)
+            .await;
+        Ok(())
+    }
+
+    /// The rows to write, once the categories the file names that the ledger lacks exist.
+    /// They are made before any row is written, so a resumed import finds them and plans
+    /// the same rows again.
+    async fn plan_creating_categories(
+        &self,
+        db: &mut sqlx::PgConnection,
+        ledger_id: Uuid,
+        parsed: &bank_formats::ParsedFile,
+        targets: &HashMap<usize, super::plan::Target>,
+    ) -> Result<super::plan::Plan, JobError> {
+        let categories = super::category_names(db, ledger_id).await?;
+        let plan = super::plan::plan(parsed, targets, &categories);
+        if plan.new_categories.is_empty() {
+            return Ok(plan);
+        }
+        super::create_categories(&self.state.db, ledger_id, &plan.new_categories).await?;
+        let categories = super::category_names(db, ledger_id).await?;
+        Ok(super::plan::plan(parsed, targets, &categories))
+    }
+
     /// One chunk's rows and its `import_chunks` row in one transaction; `None` when another
     /// writer has the chunk already.
     async fn write_chunk(
@@ -313,7 +344,7 @@ impl ImportWorker {
             return Ok(None);
         }
         // A category the file gave is the user's own choice, made in their previous app.
-        let inserted: Vec<(Uuid, NaiveDate, bool)> = sqlx::query_as(
+        let returned: Vec<(Uuid, NaiveDate, bool, Uuid, String)> = sqlx::query_as(
             "INSERT INTO transactions (ledger_id, account_id, booked_on, amount, payee, description,
                                        import_id, import_job_id, category_id, category_source)
              SELECT $1, r.account_id, r.booked_on, r.amount, r.payee, r.description, r.import_id, $8,
@@ -321,7 +352,7 @@ impl ImportWorker {
              FROM UNNEST($2::uuid[], $3::date[], $4::numeric[], $5::text[], $6::text[], $7::text[], $9::uuid[])
                   AS r(account_id, booked_on, amount, payee, description, import_id, category_id)
              ON CONFLICT (account_id, import_id) WHERE import_id IS NOT NULL DO NOTHING
-             RETURNING id, booked_on, category_id IS NULL",
+             RETURNING id, booked_on, category_id IS NULL, account_id, import_id",
         )
         .bind(ledger_id)
         .bind(rows.iter().map(|r| r.account_id).collect::<Vec<_>>())
@@ -334,6 +365,29 @@ impl ImportWorker {
         .bind(rows.iter().map(|r| r.category_id).collect::<Vec<_>>())
         .fetch_all(&mut *tx)
         .await?;
+        let parts = split_parts(rows, &returned);
+        if !parts.transaction_ids.is_empty() {
+            sqlx::query(
+                "INSERT INTO transaction_splits (transaction_id, position, ledger_id, category_id, amount, memo)
+                 SELECT p.transaction_id, p.position, $1, p.category_id, p.amount, p.memo
+                 FROM UNNEST($2::uuid[], $3::int2[], $4::uuid[], $5::numeric[], $6::text[])
+                      AS p(transaction_id, position, category_id, amount, memo)",
+            )
+            .bind(ledger_id)
+            .bind(&parts.transaction_ids)
+            .bind(&parts.positions)
+            .bind(&parts.category_ids)
+            .bind(&parts.amounts)
+            .bind(&parts.memos)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // A split row is categorised by its parts: it does not need the model either.
+        let split: HashSet<Uuid> = parts.transaction_ids.iter().copied().collect();
+        let inserted: Vec<(Uuid, NaiveDate, bool)> = returned
+            .into_iter()
+            .map(|(id, day, open, _, _)| (id, day, open && !split.contains(&id)))
+            .collect();
         sqlx::query(
             "UPDATE import_chunks SET inserted = $3 WHERE import_id = $1 AND first_row = $2",
         )
@@ -345,6 +399,44 @@ impl ImportWorker {
         tx.commit().await?;
         Ok(Some(inserted))
     }
+}
+
+/// The split parts of a chunk's inserted rows, as columns for one `UNNEST` insert.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SplitColumns {
+    pub transaction_ids: Vec<Uuid>,
+    pub positions: Vec<i16>,
+    pub category_ids: Vec<Uuid>,
+    pub amounts: Vec<Decimal>,
+    pub memos: Vec<String>,
+}
+
+/// Pure: the parts to write for the rows the insert returned as `(id, .., account, import
+/// id)`; a row skipped as a duplicate returns nothing and gets no parts (nor does a second
+/// row of the chunk with the same id, which the insert skipped).
+pub fn split_parts(
+    rows: &[PlannedRow],
+    returned: &[(Uuid, NaiveDate, bool, Uuid, String)],
+) -> SplitColumns {
+    let mut ids: HashMap<(Uuid, &str), Uuid> = returned
+        .iter()
+        .map(|(id, _, _, account, import_id)| ((*account, import_id.as_str()), *id))
+        .collect();
+    let mut out = SplitColumns::default();
+    for row in rows.iter().filter(|r| !r.splits.is_empty()) {
+        let Some(id) = ids.remove(&(row.account_id, row.import_id.as_str())) else {
+            continue;
+        };
+        for (position, part) in row.splits.iter().enumerate() {
+            out.transaction_ids.push(id);
+            out.positions
+                .push(i16::try_from(position).unwrap_or(i16::MAX));
+            out.category_ids.push(part.category_id);
+            out.amounts.push(part.amount);
+            out.memos.push(part.memo.clone());
+        }
+    }
+    out
 }
 
 /// Pure: the row ranges of the chunks not yet written, in order.

@@ -72,6 +72,18 @@ pub struct SampleRow {
     pub category_id: Option<Uuid>,
     /// Already in the account (or earlier in this file): the commit skips it.
     pub duplicate: bool,
+    /// The parts of a split transaction; empty when it is not split (or when its parts wait
+    /// for categories the commit creates).
+    #[serde(default)]
+    pub splits: Vec<SampleSplit>,
+}
+
+/// A part of a previewed split transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SampleSplit {
+    pub category_id: Uuid,
+    pub amount: String,
+    pub memo: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -94,6 +106,10 @@ pub struct Preview {
     pub errors: Vec<RowErrorView>,
     /// Things to know that are not row errors (skipped sections, footers, unmapped accounts).
     pub notes: Vec<String>,
+    /// Categories the file names that the ledger lacks, as `Group › Category`: the commit
+    /// creates them.
+    #[serde(default)]
+    pub new_categories: Vec<String>,
 }
 
 /// An import as the API shows it.
@@ -213,6 +229,44 @@ pub async fn category_names(
     Ok(CategoryNames::new(rows))
 }
 
+/// Creates the categories a file names that the ledger lacks, and the groups they need, in
+/// one transaction. One that exists by then (another import, the user) is kept as it is.
+pub async fn create_categories(
+    db: &sqlx::PgPool,
+    ledger_id: Uuid,
+    new: &[plan::NewCategory],
+) -> Result<(), sqlx::Error> {
+    let groups: Vec<&str> = new.iter().map(|c| c.group.as_str()).collect();
+    let names: Vec<&str> = new.iter().map(|c| c.name.as_str()).collect();
+    let income: Vec<bool> = new.iter().map(|c| c.income).collect();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO category_groups (ledger_id, name, kind)
+         SELECT DISTINCT ON (lower(w.grp)) $1, w.grp,
+                CASE WHEN w.income THEN 'income' ELSE 'expense' END::category_kind
+         FROM unnest($2::text[], $3::bool[]) AS w(grp, income)
+         ON CONFLICT (ledger_id, lower(name)) DO NOTHING",
+    )
+    .bind(ledger_id)
+    .bind(&groups)
+    .bind(&income)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO categories (ledger_id, group_id, name)
+         SELECT DISTINCT ON (g.id, lower(w.name)) $1, g.id, w.name
+         FROM unnest($2::text[], $3::text[]) AS w(grp, name)
+         JOIN category_groups g ON g.ledger_id = $1 AND lower(g.name) = lower(w.grp)
+         ON CONFLICT (group_id, lower(name)) DO NOTHING",
+    )
+    .bind(ledger_id)
+    .bind(&groups)
+    .bind(&names)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
 /// The account map an upload starts with: every source account that has rows goes to
 /// `account_id` when there is exactly one; with several, the user maps them at commit.
 pub fn default_account_map(parsed: &ParsedFile, account_id: Uuid) -> HashMap<String, Uuid> {
@@ -281,6 +335,12 @@ pub fn preview(
             plan.unmapped
         ));
     }
+    if plan.unsplit > 0 {
+        notes.push(format!(
+            "{} split transaction(s) have a part without a category of this ledger or with an amount finer than the currency; they are imported whole and uncategorised",
+            plan.unsplit
+        ));
+    }
     let encoding = parsed.encoding.as_str();
     Preview {
         encoding: encoding.to_owned(),
@@ -312,6 +372,15 @@ pub fn preview(
                 import_id: r.import_id.clone(),
                 category_id: r.category_id,
                 duplicate: *duplicate,
+                splits: r
+                    .splits
+                    .iter()
+                    .map(|s| SampleSplit {
+                        category_id: s.category_id,
+                        amount: s.amount.to_string(),
+                        memo: s.memo.clone(),
+                    })
+                    .collect(),
             })
             .collect(),
         errors: plan
@@ -324,5 +393,10 @@ pub fn preview(
             })
             .collect(),
         notes,
+        new_categories: plan
+            .new_categories
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
     }
 }

@@ -4,12 +4,14 @@
 //! date, amount, normalised text and the row's occurrence among identical rows in the file.
 //! Two genuinely identical transactions on one day get occurrences 0 and 1 and both stay;
 //! importing the same or an overlapping file again yields the same ids and adds nothing twice.
-//! A category the file names (QIF `L`) is kept when the ledger has one of that name.
+//! A category the file names (QIF `L`, and each split part's `S`) is kept when the ledger has
+//! one of that name; a name the ledger lacks becomes a new category, created at commit, so a
+//! household moving from another app keeps its categories and its split transactions.
 
 // One hasher throughout: generic hasher parameters would only add noise.
 #![allow(clippy::implicit_hasher)]
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use bank_formats::{ParsedFile, RowError};
 use chrono::NaiveDate;
@@ -22,6 +24,12 @@ use crate::money::check_amount;
 /// The longest payee and description a transaction keeps (the table's limits).
 pub const MAX_PAYEE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 1000;
+/// The longest category or group name and split memo (the tables' limits).
+pub const MAX_CATEGORY_NAME: usize = 100;
+pub const MAX_MEMO: usize = 200;
+/// Where a category named without a group goes, by the direction of its money.
+pub const IMPORTED_GROUP: &str = "Imported";
+pub const IMPORTED_INCOME_GROUP: &str = "Imported income";
 
 /// One of our accounts that a source account's rows go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +50,32 @@ pub struct PlannedRow {
     pub import_id: String,
     /// The ledger category the file's category names, when there is one.
     pub category_id: Option<Uuid>,
+    /// The parts of a split transaction, summing to `amount`; empty when not split.
+    pub splits: Vec<PlannedSplit>,
+}
+
+/// One part of a split transaction, in the file's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedSplit {
+    pub category_id: Uuid,
+    pub amount: Decimal,
+    pub memo: String,
+}
+
+/// A category the file names that the ledger lacks: the commit creates it (and its group,
+/// when the ledger has no group of that name).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NewCategory {
+    pub group: String,
+    pub name: String,
+    /// The kind a new group gets: income when the money under its new categories comes in.
+    pub income: bool,
+}
+
+impl std::fmt::Display for NewCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} › {}", self.group, self.name)
+    }
 }
 
 /// The ledger's categories by the names a file may give them, lower case: `group:name`
@@ -81,6 +115,100 @@ impl CategoryNames {
                 .and_then(|last| self.0.get(last).copied().flatten())
         })
     }
+
+    /// The (group, category) to create for `file_name`, or `None` when the ledger has the
+    /// category, or when a bare name is ambiguous (two groups have it: that is not a
+    /// missing category). `Bills:Cell Phone` is group `Bills`, category `Cell Phone`;
+    /// deeper levels stay in the category's name; a bare name has no group (`None`).
+    fn lacks(&self, file_name: &str) -> Option<(Option<String>, String)> {
+        if self.find(file_name).is_some() {
+            return None;
+        }
+        let parts: Vec<&str> = file_name
+            .split(':')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        match parts.as_slice() {
+            [] => None,
+            [one] if self.0.contains_key(&normalise(one)) => None,
+            [one] => Some((None, clip(one, MAX_CATEGORY_NAME))),
+            [group, rest @ ..] => Some((
+                Some(clip(group, MAX_CATEGORY_NAME)),
+                clip(&rest.join(":"), MAX_CATEGORY_NAME),
+            )),
+        }
+    }
+}
+
+/// The categories the mapped rows of `parsed` name that `categories` lacks, each once
+/// (first spelling wins), in name order. A group's kind follows the sum of the money under
+/// its new categories; a bare name goes to [`IMPORTED_GROUP`] or [`IMPORTED_INCOME_GROUP`]
+/// by its own sum.
+pub fn new_categories(
+    parsed: &ParsedFile,
+    targets: &HashMap<usize, Target>,
+    categories: &CategoryNames,
+) -> Vec<NewCategory> {
+    // (group key, name key) -> (group, name, money under it)
+    type Wanted = BTreeMap<(Option<String>, String), (Option<String>, String, Decimal)>;
+    let mut wanted = Wanted::new();
+    let named = parsed
+        .rows
+        .iter()
+        .filter(|r| targets.contains_key(&r.account))
+        .flat_map(|r| {
+            let whole = r
+                .category
+                .as_deref()
+                .filter(|_| r.splits.is_empty())
+                .map(|c| (c, r.amount));
+            let parts = r
+                .splits
+                .iter()
+                .filter_map(|s| s.category.as_deref().map(|c| (c, s.amount)));
+            whole.into_iter().chain(parts)
+        });
+    for (file_name, amount) in named {
+        let Some((group, name)) = categories.lacks(file_name) else {
+            continue;
+        };
+        let key = (group.as_deref().map(normalise), normalise(&name));
+        wanted.entry(key).or_insert((group, name, Decimal::ZERO)).2 += amount;
+    }
+    let mut group_sums: HashMap<String, Decimal> = HashMap::new();
+    for ((group_key, _), (_, _, sum)) in &wanted {
+        if let Some(g) = group_key {
+            *group_sums.entry(g.clone()).or_default() += *sum;
+        }
+    }
+    let mut out: Vec<NewCategory> = wanted
+        .into_iter()
+        .map(|((group_key, _), (group, name, sum))| match group {
+            Some(group) => NewCategory {
+                income: group_key
+                    .and_then(|g| group_sums.get(&g).copied())
+                    .is_some_and(|s| s > Decimal::ZERO),
+                group,
+                name,
+            },
+            None => NewCategory {
+                group: if sum > Decimal::ZERO {
+                    IMPORTED_INCOME_GROUP
+                } else {
+                    IMPORTED_GROUP
+                }
+                .to_owned(),
+                name,
+                income: sum > Decimal::ZERO,
+            },
+        })
+        .collect();
+    out.sort();
+    out.dedup_by(|a, b| {
+        normalise(&a.group) == normalise(&b.group) && normalise(&a.name) == normalise(&b.name)
+    });
+    out
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -90,6 +218,11 @@ pub struct Plan {
     pub errors: Vec<RowError>,
     /// Rows of source accounts not mapped to one of ours.
     pub unmapped: usize,
+    /// Categories the file names that the ledger lacks (the commit creates them).
+    pub new_categories: Vec<NewCategory>,
+    /// Split transactions imported whole and uncategorised, because a part has no category
+    /// or an amount finer than the account's currency.
+    pub unsplit: usize,
 }
 
 /// Plans the rows of `parsed`; `targets` maps a source account index to our account.
@@ -100,6 +233,7 @@ pub fn plan(
 ) -> Plan {
     let mut out = Plan {
         errors: parsed.errors.clone(),
+        new_categories: new_categories(parsed, targets, categories),
         ..Plan::default()
     };
     let mut occurrences: HashMap<String, u32> = HashMap::new();
@@ -132,6 +266,10 @@ pub fn plan(
             *occurrence += 1;
             id
         };
+        let splits = planned_splits(&row.splits, target.minor_units, categories);
+        if splits.is_none() {
+            out.unsplit += 1;
+        }
         out.rows.push(PlannedRow {
             line: row.line,
             account_id: target.account_id,
@@ -140,16 +278,47 @@ pub fn plan(
             payee,
             description,
             import_id,
-            // Split parts are not written: a split row stays uncategorised for the user.
             category_id: row
                 .category
                 .as_deref()
                 .filter(|_| row.splits.is_empty())
                 .and_then(|c| categories.find(c)),
+            splits: splits.unwrap_or_default(),
         });
     }
     out.errors.sort_by_key(|e| e.line);
     out
+}
+
+/// The parts of a split row as they will be written, or `None` when one cannot be (a part
+/// without a category, an ambiguous one, or an amount finer than the currency): the row is
+/// then imported whole. A part naming a category the commit will create makes the parts
+/// empty for now: the commit plans again once the category exists. The reader has already
+/// checked that the parts add up to the row's amount.
+fn planned_splits(
+    parts: &[bank_formats::SplitPart],
+    minor_units: u32,
+    categories: &CategoryNames,
+) -> Option<Vec<PlannedSplit>> {
+    let mut planned = Vec::with_capacity(parts.len());
+    let mut waiting = false;
+    for part in parts {
+        check_amount(part.amount, minor_units).ok()?;
+        let name = part.category.as_deref()?;
+        match categories.find(name) {
+            Some(category_id) => planned.push(PlannedSplit {
+                category_id,
+                amount: part.amount,
+                memo: clip(&part.memo, MAX_MEMO),
+            }),
+            None if categories.lacks(name).is_some() => waiting = true,
+            None => return None,
+        }
+    }
+    if waiting {
+        planned.clear();
+    }
+    Some(planned)
 }
 
 /// Cuts text to at most `max` characters.
@@ -344,8 +513,92 @@ mod tests {
         assert_eq!(
             categories,
             [Some(groceries), None],
-            "a split row stays uncategorised"
+            "a split row is categorised by its parts"
         );
+        let parts: Vec<(Uuid, Decimal)> = plan.rows[1]
+            .splits
+            .iter()
+            .map(|s| (s.category_id, s.amount))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                (groceries, Decimal::new(-400, 2)),
+                (fuel, Decimal::new(-500, 2))
+            ]
+        );
+        assert!(plan.new_categories.is_empty());
+    }
+
+    fn one_account() -> HashMap<usize, Target> {
+        HashMap::from([(
+            0,
+            Target {
+                account_id: account(),
+                minor_units: 2,
+            },
+        )])
+    }
+
+    #[test]
+    fn categories_the_ledger_lacks_are_planned_once_with_their_kind() {
+        let other = Uuid::from_u128(3);
+        let names = CategoryNames::new([
+            (other, "Food".to_owned(), "Other".to_owned()),
+            (Uuid::from_u128(4), "Leisure".to_owned(), "Other".to_owned()),
+        ]);
+        let parsed = read(
+            b"!Type:Bank\n\
+              D01/02/2024\nT-5.00\nPShop\nLBills:Cell Phone\n^\n\
+              D01/03/2024\nT-9.00\nPShop\nLbills : cell phone\n^\n\
+              D01/04/2024\nT20.00\nPBoss\nLTips\n^\n\
+              D01/05/2024\nT-3.00\nPShop\nLGym\n^\n\
+              D01/06/2024\nT-1.00\nPShop\nLOther\n^\n\
+              D01/07/2024\nT10.00\nPShop\nSSide:Sales\n$12.00\nSSide:Costs\n$-2.00\n^\n",
+            &Options::default(),
+        )
+        .unwrap();
+        let plan = plan(&parsed, &one_account(), &names);
+        let new: Vec<(String, bool)> = plan
+            .new_categories
+            .iter()
+            .map(|c| (c.to_string(), c.income))
+            .collect();
+        assert_eq!(
+            new,
+            [
+                ("Bills › Cell Phone".to_owned(), false),
+                ("Imported › Gym".to_owned(), false),
+                ("Imported income › Tips".to_owned(), true),
+                ("Side › Costs".to_owned(), true),
+                ("Side › Sales".to_owned(), true),
+            ],
+            "one kind per group, from the money under it; `Other` is ambiguous, not missing"
+        );
+        let split = plan.rows.last().unwrap();
+        assert!(
+            split.splits.is_empty() && plan.unsplit == 0,
+            "parts waiting for new categories are planned again at commit"
+        );
+        assert!(
+            new_categories(&parsed, &HashMap::new(), &names).is_empty(),
+            "unmapped accounts create nothing"
+        );
+    }
+
+    #[test]
+    fn a_split_with_a_part_that_cannot_be_written_is_imported_whole() {
+        let groceries = Uuid::from_u128(1);
+        let names = CategoryNames::new([(groceries, "Food".to_owned(), "Groceries".to_owned())]);
+        let parsed = read(
+            b"!Type:Bank\nD01/03/2024\nT-9.00\nPShop\nSGroceries\n$-4.00\nS[Savings]\n$-5.00\n^\n",
+            &Options::default(),
+        )
+        .unwrap();
+        let plan = plan(&parsed, &one_account(), &names);
+        assert_eq!(plan.rows.len(), 1);
+        assert!(plan.rows[0].splits.is_empty());
+        assert_eq!((plan.rows[0].category_id, plan.unsplit), (None, 1));
     }
 
     #[test]

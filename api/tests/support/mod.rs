@@ -296,6 +296,38 @@ impl Client {
 }
 
 /// Asserts the error shape and code.
+/// The transactions of `ledger` queued for the ML worker, among the newest 10,000 entries of
+/// its Redis stream (shared by every test, each with its own ledger).
+pub async fn ml_queued(ledger: Uuid) -> Vec<String> {
+    let client = redis::Client::open(testkit::stores::redis_url()).expect("redis url");
+    let mut redis = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis");
+    // Newest first: [id, [field, value, ...]] per entry.
+    let entries: Vec<(String, Vec<String>)> = redis::cmd("XREVRANGE")
+        .arg(api::ml::QUEUE)
+        .arg("+")
+        .arg("-")
+        .arg("COUNT")
+        .arg(10_000)
+        .query_async(&mut redis)
+        .await
+        .expect("xrevrange");
+    let ledger = ledger.to_string();
+    entries
+        .into_iter()
+        .filter_map(|(_, flat)| {
+            let field = |name: &str| {
+                flat.chunks(2)
+                    .find(|p| p.len() == 2 && p[0] == name)
+                    .map(|p| p[1].clone())
+            };
+            (field("ledger_id")? == ledger).then(|| field("transaction_id"))?
+        })
+        .collect()
+}
+
 pub fn assert_error(status: u16, body: &Value, expected_status: u16, code: &str) {
     assert_eq!(status, expected_status, "{body}");
     assert_eq!(body["error"]["code"], code, "{body}");
