@@ -17,9 +17,12 @@ async fn worker(pool: PgPool) -> String {
     let embedder =
         ml_worker::model::embedder::Embedder::load(&testkit::model_dir(), "minilm-l6-v2-int8", 2)
             .expect("model (run `make model`)");
+    let ledgers = Arc::new(ml_worker::ledgers::Ledgers::new(pool, Arc::new(embedder)));
+    // As the worker does when it starts: the first request must not wait for the seeds.
+    ledgers.warm_up().expect("embed the seed lines");
     let metrics = service_kit::metrics::Metrics::new("ml");
     let app = ml_worker::routes::router(ml_worker::routes::WorkerState {
-        ledgers: Arc::new(ml_worker::ledgers::Ledgers::new(pool, Arc::new(embedder))),
+        ledgers,
         metrics: ml_worker::metrics::MlMetrics::register(&metrics),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -273,6 +273,7 @@ pub fn evaluate(
             direction: Direction::of(r.amount),
             category: r.category.clone(),
             correction: false,
+            seed: false,
         })
         .collect();
     let classifier = LedgerClassifier::train_with(&examples, embed, Settings::default(), method);

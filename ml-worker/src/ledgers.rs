@@ -1,5 +1,6 @@
 //! Each ledger's categoriser, trained lazily on first use from what the ledger has taught:
-//! its category names (so a new ledger gets suggestions on day one), its transactions that
+//! its category names and, for default categories, the built-in seed lines (so a new ledger
+//! gets suggestions on day one), its transactions that
 //! a person or a rule categorised, and the feedback on earlier suggestions, which overrides
 //! both. Feedback drops the ledger's trained model, so the next request learns from it.
 
@@ -13,6 +14,7 @@ use crate::classifier::logistic::Settings;
 use crate::classifier::{Direction, Embed, Example, LedgerClassifier, Prediction};
 use crate::model::embedder::Embedder;
 use crate::normalise::normalise;
+use crate::seeds;
 
 /// The newest labelled transactions a ledger model learns from.
 const MAX_TRANSACTIONS: i64 = 20_000;
@@ -120,8 +122,8 @@ impl Ledgers {
         if !exists {
             return Err(LedgerError::UnknownLedger);
         }
-        let rows: Vec<(bool, String, Uuid, bool)> = sqlx::query_as(
-            "SELECT money_in, description, category_id, correction FROM (
+        let rows: Vec<(i32, bool, String, Uuid, bool)> = sqlx::query_as(
+            "SELECT rank, money_in, description, category_id, correction FROM (
                  SELECT 0 AS rank, NULL::timestamptz AS at, g.kind = 'income' AS money_in,
                         c.name AS description, c.id AS category_id, false AS correction
                  FROM categories c JOIN category_groups g ON g.id = c.group_id
@@ -144,19 +146,44 @@ impl Ledgers {
         .bind(MAX_TRANSACTIONS)
         .fetch_all(&self.db)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(money_in, description, category, correction)| Example {
+        let mut examples = Vec::with_capacity(rows.len());
+        for (rank, money_in, description, category, correction) in rows {
+            let direction = if money_in {
+                Direction::In
+            } else {
+                Direction::Out
+            };
+            if rank == 0 {
+                // A category's name, then the built-in lines of a default category.
+                examples.extend(
+                    seeds::for_category(&description, money_in)
+                        .iter()
+                        .map(|line| Example {
+                            description: (*line).to_owned(),
+                            direction,
+                            category: category.to_string(),
+                            correction: false,
+                            seed: true,
+                        }),
+                );
+            }
+            examples.push(Example {
                 description,
-                direction: if money_in {
-                    Direction::In
-                } else {
-                    Direction::Out
-                },
+                direction,
                 category: category.to_string(),
                 correction,
-            })
-            .collect())
+                seed: false,
+            });
+        }
+        Ok(examples)
+    }
+
+    /// Embeds every seed line into the cache, so the first training of a new ledger does
+    /// not wait for them (a few hundred short lines: well under a second).
+    pub fn warm_up(&self) -> Result<(), LedgerError> {
+        let lines: Vec<String> = seeds::all().map(normalise).collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        self.embed(&refs).map(|_| ())
     }
 
     async fn classifier(

@@ -10,4 +10,5 @@ pub mod model;
 pub mod normalise;
 pub mod queue;
 pub mod routes;
+pub mod seeds;
 pub mod serve;

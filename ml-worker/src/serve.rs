@@ -32,6 +32,13 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         .map_err(|e| Error::Serve(std::io::Error::other(e)))??;
     tracing::info!(model = %embedder.manifest().version, "model loaded");
     let ledgers = Arc::new(Ledgers::new(pool.clone(), Arc::new(embedder)));
+    // In the background: requests are served meanwhile (one may embed a seed twice).
+    let warming = Arc::clone(&ledgers);
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = warming.warm_up() {
+            tracing::warn!(error = %e, "cannot embed the seed examples ahead of time");
+        }
+    });
     let readiness = Arc::new(Readiness::new(
         vec![
             Box::new(PostgresCheck(pool.clone())),
@@ -51,7 +58,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         events: service_kit::events::Events::new(redis.clone()),
         reader: GroupReader {
             redis: config.stores.redis()?,
-            stream: queue::default_stream(),
+            stream: config.queue_stream.clone(),
             group: queue::GROUP.to_owned(),
             name: std::env::var("HOSTNAME")
                 .unwrap_or_else(|_| format!("ml-worker-{}", std::process::id())),

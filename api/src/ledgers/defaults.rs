@@ -1,82 +1,12 @@
-//! The categories every new ledger starts with: two levels, grouped the way most household
-//! budgets are. The ML worker's seed examples use these names.
+//! Creating the categories every new ledger starts with (`contracts::default_categories`,
+//! whose names the ML worker's seed examples use).
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
 
-/// (group, kind, categories)
-pub const DEFAULT_CATEGORIES: &[(&str, &str, &[&str])] = &[
-    (
-        "Income",
-        "income",
-        &[
-            "Salary",
-            "Business income",
-            "Interest & dividends",
-            "Refunds",
-            "Other income",
-        ],
-    ),
-    (
-        "Housing",
-        "expense",
-        &[
-            "Rent & mortgage",
-            "Utilities",
-            "Internet & phone",
-            "Home maintenance",
-        ],
-    ),
-    ("Food", "expense", &["Groceries", "Restaurants & cafes"]),
-    (
-        "Transport",
-        "expense",
-        &[
-            "Fuel",
-            "Public transport",
-            "Taxi & rideshare",
-            "Car maintenance",
-            "Parking & tolls",
-        ],
-    ),
-    (
-        "Shopping",
-        "expense",
-        &["Clothing", "Electronics", "Household goods"],
-    ),
-    (
-        "Health",
-        "expense",
-        &["Pharmacy", "Doctor & dentist", "Fitness"],
-    ),
-    (
-        "Leisure",
-        "expense",
-        &[
-            "Subscriptions & streaming",
-            "Entertainment",
-            "Hobbies",
-            "Travel",
-        ],
-    ),
-    (
-        "Financial",
-        "expense",
-        &["Bank fees", "Interest paid", "Insurance", "Taxes"],
-    ),
-    (
-        "Personal",
-        "expense",
-        &[
-            "Education",
-            "Gifts & donations",
-            "Childcare",
-            "Personal care",
-        ],
-    ),
-];
+pub use contracts::default_categories::DEFAULT_CATEGORIES;
 
 pub async fn create_categories(tx: &mut PgConnection, ledger_id: Uuid) -> Result<(), ApiError> {
     for (group, kind, categories) in DEFAULT_CATEGORIES {

@@ -1,5 +1,6 @@
 //! A ledger's categoriser, learned from its labelled transactions:
-//! 1. an exact memory of normalised descriptions it has labelled (a correction always wins);
+//! 1. an exact memory of normalised descriptions it has labelled (a correction always wins;
+//!    built-in seed examples teach the model but are not remembered exactly);
 //! 2. logistic regression over the sentence embedding plus character n-grams of the
 //!    normalised description, trained on one example per distinct description.
 //!
@@ -38,6 +39,9 @@ pub struct Example {
     /// Said about a suggestion (accepted or corrected): overrides every other label of the
     /// same description.
     pub correction: bool,
+    /// A built-in example (`crate::seeds`), not the ledger's own: it teaches the model but
+    /// is kept out of the exact memory.
+    pub seed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +145,11 @@ impl LedgerClassifier {
             .map(|(i, c)| (c.as_str(), i))
             .collect();
         let mut directions = vec![(false, false); categories.len()];
+        let own: std::collections::HashSet<(Direction, String)> = examples
+            .iter()
+            .filter(|e| !e.seed)
+            .map(|e| (e.direction, normalise(&e.description)))
+            .collect();
         let mut memory = HashMap::new();
         for (direction, text, category) in &distinct {
             let k = index[category.as_str()];
@@ -148,7 +157,10 @@ impl LedgerClassifier {
                 Direction::In => directions[k].0 = true,
                 Direction::Out => directions[k].1 = true,
             }
-            memory.insert((*direction, text.clone()), k);
+            let key = (*direction, text.clone());
+            if own.contains(&key) {
+                memory.insert(key, k);
+            }
         }
         let texts: Vec<&str> = distinct.iter().map(|(_, t, _)| t.as_str()).collect();
         let idf = Idf::fit(texts.iter().copied());
@@ -343,6 +355,7 @@ mod tests {
             direction: Direction::of(amount),
             category: category.to_owned(),
             correction: false,
+            seed: false,
         }
     }
 
