@@ -103,6 +103,11 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub queue_min_idle_seconds: u64,
 
+    /// The Redis stream of queued categorisation jobs. The API always queues on
+    /// `ft:ml:queue`; another name only isolates a worker (the crash tests use one each).
+    #[arg(long, env = "QUEUE_STREAM", default_value = contracts::categorization::QUEUE_STREAM)]
+    pub queue_stream: String,
+
     #[command(flatten)]
     pub stores: StoreArgs,
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use contracts::categorization::{Decision, QUEUE_STREAM, StoredSuggestions, decide};
+use contracts::categorization::{Decision, StoredSuggestions, decide};
 use service_kit::events::Events;
 use service_kit::streams::GroupReader;
 use sqlx::PgPool;
@@ -50,11 +50,6 @@ pub fn parse_entries(entries: Vec<Entry>) -> (Vec<Job>, Vec<String>) {
         }
     }
     (jobs, malformed)
-}
-
-/// The stream name the API writes to.
-pub fn default_stream() -> String {
-    QUEUE_STREAM.to_owned()
 }
 
 #[derive(Debug)]
@@ -135,7 +130,8 @@ impl Consumer {
         let predictions = self.ledgers.categorize(ledger, items).await?;
         let version = self.ledgers.embedder().manifest().version.clone();
         let mut tx = self.db.begin().await?;
-        // What was written, announced after commit: (transaction, category, suggestions).
+        // What this worker wrote (another worker, or a person, may have been first),
+        // announced after commit: (transaction, category, suggestions).
         let mut announced: Vec<(
             Uuid,
             Option<Uuid>,
@@ -149,10 +145,11 @@ impl Consumer {
                     confidence,
                     model_version,
                 } => {
-                    sqlx::query(
+                    let written = sqlx::query(
                         "UPDATE transactions SET category_id = $2, category_source = 'ml',
                                 ml_model_version = $3, ml_confidence = $4, updated_at = now()
-                         WHERE id = $1 AND category_id IS NULL AND NOT has_splits",
+                         WHERE id = $1 AND category_id IS NULL AND ml_suggestions IS NULL
+                           AND NOT has_splits",
                     )
                     .bind(id)
                     .bind(category_id)
@@ -160,13 +157,15 @@ impl Consumer {
                     .bind(confidence)
                     .execute(&mut *tx)
                     .await?;
-                    announced.push((*id, Some(category_id), Vec::new()));
+                    if written.rows_affected() == 1 {
+                        announced.push((*id, Some(category_id), Vec::new()));
+                    }
                 }
                 Decision::Suggest {
                     suggestions,
                     model_version,
                 } => {
-                    sqlx::query(
+                    let written = sqlx::query(
                         "UPDATE transactions SET ml_suggestions = $2
                          WHERE id = $1 AND category_id IS NULL AND ml_suggestions IS NULL",
                     )
@@ -177,7 +176,9 @@ impl Consumer {
                     }))
                     .execute(&mut *tx)
                     .await?;
-                    announced.push((*id, None, suggestions));
+                    if written.rows_affected() == 1 {
+                        announced.push((*id, None, suggestions));
+                    }
                 }
                 Decision::Nothing => {}
             }

@@ -75,6 +75,19 @@ impl Service {
     }
 }
 
+impl Service {
+    /// Kills the process with SIGKILL, as a crash or the OOM killer would: no drain, no
+    /// clean-up. Returns its log lines.
+    pub async fn kill(mut self) -> Vec<String> {
+        self.child.start_kill().expect("send SIGKILL");
+        tokio::time::timeout(STOP_TIMEOUT, self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("no exit within {STOP_TIMEOUT:?} of SIGKILL"))
+            .expect("wait for service");
+        self.logs()
+    }
+}
+
 async fn collect_logs(
     stdout: tokio::process::ChildStdout,
     logs: Arc<Mutex<Vec<String>>>,
