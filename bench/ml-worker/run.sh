@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ML worker throughput on this machine: categorisations per second in batches of 100,
 # single-description latency, peak memory, against Python onnxruntime embedding the same
-# strings with the same ONNX file (2 threads each). The ledger model is trained on the
+# strings with the same ONNX file (2 threads each), and the first request after a restart
+# with the ledger's embeddings stored against one with none. The ledger model is trained on the
 # labelled fixture; every string is made unique so the embedding cache cannot answer.
 # Appends a table to bench/ml-worker/results.md.
 #
@@ -64,14 +65,27 @@ with open(f"{work}/descriptions.txt", "w") as out:
 PY
 LEDGER=00000000-0000-0000-0000-00000000b001
 
-LISTEN_ADDR=127.0.0.1:$PORT MODEL_DIR=$PWD/models MODEL_VERSION=$VERSION LOG_LEVEL=warn \
-    target/release/ml-worker serve > "$WORK/worker.log" 2>&1 &
-WORKER=$!
+WORKER=
 trap 'kill $WORKER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do curl -fs "127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
-# The first request trains the ledger model.
-curl -fs -H 'content-type: application/json' -d '{"items":[{"description":"warm up","amount":-1}]}' \
-    "127.0.0.1:$PORT/v1/ledgers/$LEDGER/categorize" >/dev/null
+start_worker() {
+    LISTEN_ADDR=127.0.0.1:$PORT MODEL_DIR=$PWD/models MODEL_VERSION=$VERSION LOG_LEVEL=warn \
+        target/release/ml-worker serve >> "$WORK/worker.log" 2>&1 &
+    WORKER=$!
+    for _ in $(seq 1 100); do curl -fs "127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+    sleep 2 # the seed lines are embedded in the background at start
+}
+first_request() { # seconds for the first categorisation: it trains the ledger model
+    curl -fs -o /dev/null -w '%{time_total}' -H 'content-type: application/json' \
+        -d '{"items":[{"description":"warm up","amount":-1}]}' "127.0.0.1:$PORT/v1/ledgers/$LEDGER/categorize"
+}
+# The first request trains the ledger model, embedding its whole history; after a restart
+# the history's embeddings are read back from Postgres (ml_embeddings).
+start_worker
+cold_seconds=$(first_request)
+kill "$WORKER"; wait "$WORKER" 2>/dev/null || true
+start_worker
+restart_seconds=$(first_request)
+history=$(psql -X -tAq "$DATABASE_URL" -c "SELECT count(*) FROM ml_embeddings")
 
 wrk_run() { # batch connections [unique] -> "requests/s p50 p99"
     local out
@@ -88,9 +102,9 @@ rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$WORKER/status")
 python_sps=$(.cache/model-venv/bin/python bench/ml-worker/python_ort.py --model-dir models \
     --version "$VERSION" --descriptions "$WORK/descriptions.txt" | jq -r .sentences_per_second)
 
-python3 - "$VERSION" "$batch_rps" "$batch_p50" "$batch_p99" "$single_rps" "$single_p50" "$single_p99" "$rss_kb" "$python_sps" "$DURATION" "$repeat_rps" "$repeat_p99" <<'PY' | tee -a "$OUT"
+python3 - "$VERSION" "$batch_rps" "$batch_p50" "$batch_p99" "$single_rps" "$single_p50" "$single_p99" "$rss_kb" "$python_sps" "$DURATION" "$repeat_rps" "$repeat_p99" "$cold_seconds" "$restart_seconds" "$history" <<'PY' | tee -a "$OUT"
 import sys, datetime, os
-version, batch_rps, b50, b99, single_rps, s50, s99, rss_kb, py, duration, repeat_rps, r99 = sys.argv[1:]
+version, batch_rps, b50, b99, single_rps, s50, s99, rss_kb, py, duration, repeat_rps, r99, cold, restart, history = sys.argv[1:]
 per_second = float(batch_rps) * 100
 print(f"## ML worker, {datetime.date.today()}, {os.cpu_count()} cores, {version}, wrk {duration} per row\n")
 print("| measure | value |")
@@ -101,5 +115,7 @@ print(f"| single description, 1 connection | {float(single_rps):,.0f} requests/s
 print(f"| peak RSS of the worker | {int(rss_kb) / 1024:.0f} MB |")
 print(f"| Python onnxruntime, same file, embeddings only, batches of 32, 2 threads | {float(py):,.0f} sentences/s |")
 print(f"| worker / Python | {per_second / float(py):.2f}x (the worker also tokenises, classifies and answers HTTP) |")
+print(f"| first request for the ledger ({history} distinct training texts), nothing stored | {float(cold) * 1000:,.0f} ms |")
+print(f"| first request for the ledger after a restart, embeddings read from Postgres | {float(restart) * 1000:,.0f} ms ({float(cold) / max(float(restart), 1e-6):.1f}x faster) |")
 print()
 PY

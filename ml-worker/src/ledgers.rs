@@ -3,8 +3,11 @@
 //! gets suggestions on day one), its transactions that
 //! a person or a rule categorised, and the feedback on earlier suggestions, which overrides
 //! both. Feedback drops the ledger's trained model, so the next request learns from it.
+//! The embeddings of a ledger's training texts are kept in Postgres (`ml_embeddings`) and
+//! read back lazily, when the ledger is first trained after a start.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sqlx::PgPool;
@@ -49,6 +52,26 @@ pub struct Ledgers {
     /// Feedback received per ledger: a training that started before the latest feedback
     /// is not kept.
     generations: Mutex<HashMap<Uuid, u64>>,
+    /// Per ledger, the training texts known to be in `ml_embeddings`.
+    persisted: Mutex<HashMap<Uuid, HashSet<String>>>,
+    /// Texts the model embedded, and vectors read back from Postgres, since start.
+    computed: AtomicU64,
+    loaded: AtomicU64,
+}
+
+/// Pure: a vector as `ml_embeddings.vector` holds it (little-endian 32-bit floats).
+pub fn encode_vector(vector: &[f32]) -> Vec<u8> {
+    vector.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// Pure: the vector `bytes` hold, if they are exactly `size` floats.
+pub fn decode_vector(bytes: &[u8], size: usize) -> Option<Vec<f32>> {
+    (bytes.len() == size * 4).then(|| {
+        bytes
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    })
 }
 
 pub use contracts::categorization::Outcome;
@@ -61,7 +84,18 @@ impl Ledgers {
             cache: EmbeddingCache::default(),
             trained: Mutex::new(HashMap::new()),
             generations: Mutex::new(HashMap::new()),
+            persisted: Mutex::new(HashMap::new()),
+            computed: AtomicU64::new(0),
+            loaded: AtomicU64::new(0),
         }
+    }
+
+    /// Texts embedded by the model, and vectors read back from Postgres, since start.
+    pub fn embedding_counts(&self) -> (u64, u64) {
+        (
+            self.computed.load(Ordering::Relaxed),
+            self.loaded.load(Ordering::Relaxed),
+        )
     }
 
     pub fn embedder(&self) -> &Embedder {
@@ -92,6 +126,8 @@ impl Ledgers {
                 .embedder
                 .embed(&missing)
                 .map_err(|e| LedgerError::Embedding(e.to_string()))?;
+            self.computed
+                .fetch_add(missing.len() as u64, Ordering::Relaxed);
             let mut cache = self
                 .cache
                 .entries
@@ -323,12 +359,17 @@ impl Ledgers {
     async fn train(self: &Arc<Self>, ledger: Uuid) -> Result<Arc<LedgerClassifier>, LedgerError> {
         let generation = self.generation(ledger);
         let examples = self.examples(ledger).await?;
+        let unstored = self.load_stored_embeddings(ledger, &examples).await?;
         let classifier = Arc::new(
             self.with_embeddings(move |embed| {
                 LedgerClassifier::train(&examples, embed, Settings::default())
             })
             .await?,
         );
+        if let Err(e) = self.store_embeddings(ledger, unstored).await {
+            // Only a cost: the next start embeds them again.
+            tracing::warn!(error = %e, %ledger, "cannot store embeddings");
+        }
         let mut trained = self
             .trained
             .lock()
@@ -339,6 +380,121 @@ impl Ledgers {
         Ok(classifier)
     }
 
+    /// Reads the stored embeddings of the ledger's own training texts that are not in memory
+    /// (or not known to be stored) into the memory cache; returns the texts that have none
+    /// stored, which training embeds and [`Self::store_embeddings`] then keeps. A stored
+    /// vector of the wrong size (another model build) is ignored and replaced.
+    async fn load_stored_embeddings(
+        &self,
+        ledger: Uuid,
+        examples: &[Example],
+    ) -> Result<Vec<String>, LedgerError> {
+        let mut wanted: Vec<String> = examples
+            .iter()
+            .filter(|e| !e.seed)
+            .map(|e| normalise(&e.description))
+            .filter(|t| !t.is_empty())
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        {
+            let cache = self
+                .cache
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let persisted = self
+                .persisted
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let known = persisted.get(&ledger);
+            wanted.retain(|t| !(cache.contains_key(t) && known.is_some_and(|k| k.contains(t))));
+        }
+        if wanted.is_empty() {
+            return Ok(wanted);
+        }
+        let manifest = self.embedder.manifest();
+        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(
+            "SELECT description, vector FROM ml_embeddings
+             WHERE ledger_id = $1 AND model_version = $2 AND description = ANY($3)",
+        )
+        .bind(ledger)
+        .bind(&manifest.version)
+        .bind(&wanted)
+        .fetch_all(&self.db)
+        .await?;
+        let mut found: HashSet<String> = HashSet::with_capacity(rows.len());
+        {
+            let mut cache = self
+                .cache
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if cache.len() + rows.len() > CACHE_ENTRIES {
+                cache.clear();
+            }
+            for (text, bytes) in rows {
+                if let Some(vector) = decode_vector(&bytes, manifest.embedding_size) {
+                    if !cache.contains_key(&text) {
+                        cache.insert(text.clone(), Arc::new(vector));
+                        self.loaded.fetch_add(1, Ordering::Relaxed);
+                    }
+                    found.insert(text);
+                }
+            }
+        }
+        wanted.retain(|t| !found.contains(t));
+        self.persisted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(ledger)
+            .or_default()
+            .extend(found);
+        Ok(wanted)
+    }
+
+    /// Keeps the embeddings of `texts` (now in the memory cache, after training) in
+    /// Postgres for the next start, in batches of 1,000.
+    async fn store_embeddings(&self, ledger: Uuid, texts: Vec<String>) -> Result<(), LedgerError> {
+        let vectors: Vec<(String, Vec<u8>)> = {
+            let cache = self
+                .cache
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            texts
+                .into_iter()
+                .filter_map(|t| cache.get(&t).map(|v| encode_vector(v)).map(|v| (t, v)))
+                .collect()
+        };
+        let version = &self.embedder.manifest().version;
+        for batch in vectors.chunks(1000) {
+            let (texts, bytes): (Vec<&str>, Vec<&[u8]>) = batch
+                .iter()
+                .map(|(t, v)| (t.as_str(), v.as_slice()))
+                .unzip();
+            sqlx::query(
+                "INSERT INTO ml_embeddings (ledger_id, model_version, description, vector)
+                 SELECT $1, $2, d, v FROM unnest($3::text[], $4::bytea[]) AS x(d, v)
+                 ON CONFLICT (ledger_id, model_version, description)
+                 DO UPDATE SET vector = EXCLUDED.vector",
+            )
+            .bind(ledger)
+            .bind(version)
+            .bind(&texts)
+            .bind(&bytes)
+            .execute(&self.db)
+            .await?;
+            self.persisted
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(ledger)
+                .or_default()
+                .extend(texts.iter().map(|t| (*t).to_owned()));
+        }
+        Ok(())
+    }
+
     /// How many pieces of feedback the ledger has had since this process started.
     fn generation(&self, ledger: Uuid) -> u64 {
         self.generations
@@ -347,5 +503,21 @@ impl Ledgers {
             .get(&ledger)
             .copied()
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vector_survives_its_stored_form_and_a_wrong_size_is_refused() {
+        let vector = vec![0.25_f32, -1.5, 3.0e-7, f32::MIN_POSITIVE];
+        let bytes = encode_vector(&vector);
+        assert_eq!(bytes.len(), 16);
+        assert_eq!(decode_vector(&bytes, 4), Some(vector));
+        assert_eq!(decode_vector(&bytes, 3), None);
+        assert_eq!(decode_vector(&bytes[..15], 4), None);
+        assert_eq!(decode_vector(&[], 0), Some(Vec::new()));
     }
 }
