@@ -43,14 +43,14 @@ python3 - "$WORK" "$DATA" "$SEEDS" <<'PY' | tee -a "$OUT"
 import json, sys, datetime
 work, data, seeds = sys.argv[1], sys.argv[2], sys.argv[3].split()
 print(f"## Categorisation, {datetime.date.today()}, {data}, mean of {len(seeds)} splits (seeds {' '.join(seeds)}, half the distinct descriptions held out)\n")
-print("| model | accuracy (rows) | accuracy (distinct) | macro F1 | coverage at 0.7 | accuracy at 0.7 | majority class |")
-print("|---|---|---|---|---|---|---|")
+print("| model | accuracy (rows) | accuracy (distinct) | macro F1 | coverage at 0.7 | accuracy at 0.7 | calibration error | majority class |")
+print("|---|---|---|---|---|---|---|---|")
 for name in ["minilm-l6-v2-int8", "minilm-l6-v2-fp32", "knn", "tfidf"]:
     rows = [json.loads(l) for l in open(f"{work}/{name}.jsonl")]
     mean = lambda k: sum(r.get(k, float("nan")) for r in rows) / len(rows)
     label = {"tfidf": "scikit-learn TF-IDF char 3-5 + logistic regression",
              "knn": "ml-worker minilm-l6-v2-int8, nearest neighbours (k = 5) instead of logistic regression"}.get(name, f"ml-worker {name}")
     distinct = f"{mean('accuracy_unique'):.3f}" if "accuracy_unique" in rows[0] else "n/a"
-    print(f"| {label} | {mean('accuracy'):.3f} | {distinct} | {mean('macro_f1'):.3f} | {mean('coverage_at_threshold'):.3f} | {mean('accuracy_at_threshold'):.3f} | {mean('baseline_majority'):.3f} |")
+    print(f"| {label} | {mean('accuracy'):.3f} | {distinct} | {mean('macro_f1'):.3f} | {mean('coverage_at_threshold'):.3f} | {mean('accuracy_at_threshold'):.3f} | {mean('calibration_error'):.3f} | {mean('baseline_majority'):.3f} |")
 print()
 PY

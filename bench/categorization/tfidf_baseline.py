@@ -20,6 +20,18 @@ def read(path):
         return [(r["description"], r["category"]) for r in csv.DictReader(f)]
 
 
+def calibration_error(confidence, right, bins=10):
+    """Expected calibration error, computed as `ml-worker eval` does (ten equal bins)."""
+    total = 0.0
+    for b in range(bins):
+        rows = [i for i, c in enumerate(confidence) if min(int(c * bins), bins - 1) == b]
+        if rows:
+            mean_confidence = sum(confidence[i] for i in rows) / len(rows)
+            accuracy = sum(right[i] for i in rows) / len(rows)
+            total += abs(mean_confidence - accuracy) * len(rows) / len(confidence)
+    return total
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--train", required=True)
@@ -42,6 +54,7 @@ def main():
         "coverage_at_threshold": len(confident) / len(test),
         "accuracy_at_threshold": (sum(predicted[i] == truth[i] for i in confident) / len(confident)) if confident else 0.0,
         "baseline_majority": sum(t == majority for t in truth) / len(test),
+        "calibration_error": calibration_error(confidence, [p == t for p, t in zip(predicted, truth)]),
         "n_train": len(train),
         "n_test": len(test),
         "model_version": "tfidf-char-3-5-logreg",

@@ -40,6 +40,10 @@ pub struct Report {
     pub coverage_at_threshold: f64,
     pub accuracy_at_threshold: f64,
     pub baseline_majority: f64,
+    /// Expected calibration error of the top suggestion's confidence (ten equal bins): how
+    /// far, on average over rows, the confidence is from the share of such rows that are
+    /// right. 0 is perfectly calibrated.
+    pub calibration_error: f64,
     pub n_train: usize,
     pub n_test: usize,
     pub model_version: String,
@@ -194,6 +198,34 @@ pub fn macro_f1(truth: &[&str], predicted: &[&str]) -> f64 {
     total / n
 }
 
+/// Pure: the expected calibration error of `confidences` (0 to 1) given whether each
+/// prediction was right: rows in ten equal-width confidence bins, each bin's gap between
+/// mean confidence and accuracy weighted by its share of the rows.
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+pub fn calibration_error(confidences: &[f32], right: &[bool]) -> f64 {
+    // Per bin: rows, sum of confidences, rows right.
+    let mut bins = [(0_usize, 0.0_f64, 0_usize); 10];
+    for (confidence, right) in confidences.iter().zip(right) {
+        let c = f64::from(confidence.clamp(0.0, 1.0));
+        let bin = &mut bins[((c * 10.0) as usize).min(9)];
+        bin.0 += 1;
+        bin.1 += c;
+        bin.2 += usize::from(*right);
+    }
+    let n = confidences.len().min(right.len());
+    bins.iter()
+        .filter(|(rows, _, _)| *rows > 0)
+        .map(|(rows, sum, hits)| {
+            let rows_f = *rows as f64;
+            (sum / rows_f - *hits as f64 / rows_f).abs() * rows_f / n as f64
+        })
+        .sum()
+}
+
 /// Pure: the report for `test` rows given each row's predictions.
 pub fn score(
     train: &[Row],
@@ -252,6 +284,17 @@ pub fn score(
         coverage_at_threshold: ratio(confident.len(), test.len()),
         accuracy_at_threshold: ratio(confident_correct, confident.len()),
         baseline_majority: ratio(truth.iter().filter(|t| **t == majority).count(), test.len()),
+        calibration_error: calibration_error(
+            &predictions
+                .iter()
+                .map(|p| p.first().map_or(0.0, |p| p.confidence))
+                .collect::<Vec<_>>(),
+            &truth
+                .iter()
+                .zip(&top)
+                .map(|(t, p)| t == p)
+                .collect::<Vec<_>>(),
+        ),
         n_train: train.len(),
         n_test: test.len(),
         model_version: model_version.to_owned(),
@@ -295,6 +338,18 @@ mod tests {
             amount: -1.0,
             category: category.to_owned(),
         }
+    }
+
+    #[test]
+    fn calibration_error_is_the_weighted_gap_between_confidence_and_accuracy() {
+        // Ten rows at 0.9 of which 9 are right, and ten at 0.35 of which 5 are: the first
+        // bin is honest, the second off by 0.15 on half the rows.
+        let confidences: Vec<f32> = [vec![0.9; 10], vec![0.35; 10]].concat();
+        let right: Vec<bool> = (0..20).map(|i| i < 9 || (10..15).contains(&i)).collect();
+        assert!((calibration_error(&confidences, &right) - 0.075).abs() < 1e-6);
+        assert!(calibration_error(&[1.0, 1.0], &[true, true]).abs() < 1e-12);
+        assert!((calibration_error(&[1.0, 0.0], &[false, true]) - 1.0).abs() < 1e-12);
+        assert!(calibration_error(&[], &[]).abs() < 1e-12);
     }
 
     #[test]

@@ -135,6 +135,10 @@ pub fn eval(config: &Config, args: &EvalArgs) -> Result<(), Error> {
             report.accuracy_at_threshold
         );
         println!("majority class   {:.3}", report.baseline_majority);
+        println!(
+            "calibration      {:.3} expected calibration error (0 is perfect)",
+            report.calibration_error
+        );
     }
     Ok(())
 }
