@@ -91,6 +91,17 @@ pub enum Decision {
     Nothing,
 }
 
+impl Decision {
+    /// The outcome label of the predictions metric: `applied`, `suggested` or `none`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Self::Apply { .. } => "applied",
+            Self::Suggest { .. } => "suggested",
+            Self::Nothing => "none",
+        }
+    }
+}
+
 /// Pure: apply the best suggestion when it reaches the ledger's `threshold`, else keep them
 /// all for one-click acceptance. The one rule both the API and the queue consumer follow.
 pub fn decide(model_version: &str, suggestions: Vec<Suggestion>, threshold: f32) -> Decision {

@@ -214,6 +214,16 @@ impl Ledgers {
         Ok(examples)
     }
 
+    /// The ledger's auto-apply threshold, as the API applies it (for the predictions
+    /// metric's outcome).
+    pub async fn auto_apply_threshold(&self, ledger: Uuid) -> Result<f32, LedgerError> {
+        sqlx::query_scalar("SELECT ml_auto_apply_threshold FROM ledgers WHERE id = $1")
+            .bind(ledger)
+            .fetch_optional(&self.db)
+            .await?
+            .ok_or(LedgerError::UnknownLedger)
+    }
+
     /// Embeds every seed line into the cache, so the first training of a new ledger does
     /// not wait for them (a few hundred short lines: well under a second).
     pub fn warm_up(&self) -> Result<(), LedgerError> {

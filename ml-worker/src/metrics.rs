@@ -1,8 +1,8 @@
 //! The worker's own Prometheus metrics (names per DESIGN.md section 6), which the
 //! `ModelExperiment` analysis reads: predictions and feedback by model version, how long
-//! a batch takes, and how large batches are.
+//! a batch takes, how large batches are, and how many jobs wait on the queue.
 
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts};
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts};
 use service_kit::metrics::Metrics;
 
 #[derive(Debug, Clone)]
@@ -11,6 +11,9 @@ pub struct MlMetrics {
     pub feedback: IntCounterVec,
     pub inference_seconds: HistogramVec,
     pub batch_size: HistogramVec,
+    /// Queue jobs by state: `waiting` (not handed to a worker yet) or `taken` (being
+    /// worked on, or left by a crashed worker until another claims them).
+    pub queue_jobs: IntGaugeVec,
 }
 
 impl MlMetrics {
@@ -21,9 +24,9 @@ impl MlMetrics {
             predictions: IntCounterVec::new(
                 Opts::new(
                     format!("{ns}_predictions_total"),
-                    "Descriptions categorised, by model version.",
+                    "Descriptions categorised, by model version and what the ledger's threshold makes of the best suggestion (applied, suggested, none).",
                 ),
-                &["model_version"],
+                &["model_version", "outcome"],
             )
             .expect("static metric definition is valid"),
             feedback: IntCounterVec::new(
@@ -52,8 +55,17 @@ impl MlMetrics {
                 &["model_version"],
             )
             .expect("static metric definition is valid"),
+            queue_jobs: IntGaugeVec::new(
+                Opts::new(
+                    format!("{ns}_queue_jobs"),
+                    "Categorisation jobs on the queue, waiting or taken by a worker and not yet done.",
+                ),
+                &["state"],
+            )
+            .expect("static metric definition is valid"),
         };
         metrics.register(Box::new(ml.predictions.clone()));
+        metrics.register(Box::new(ml.queue_jobs.clone()));
         metrics.register(Box::new(ml.feedback.clone()));
         metrics.register(Box::new(ml.inference_seconds.clone()));
         metrics.register(Box::new(ml.batch_size.clone()));

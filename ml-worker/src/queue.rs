@@ -16,6 +16,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::ledgers::{LedgerError, Ledgers};
+use crate::metrics::MlMetrics;
 
 pub const GROUP: &str = "ml-workers";
 /// Entries per read.
@@ -61,6 +62,7 @@ pub struct Consumer {
     /// Where `categorization.completed` events go (the ledger's event stream).
     pub events: Events,
     pub ledgers: Arc<Ledgers>,
+    pub metrics: MlMetrics,
 }
 
 impl Consumer {
@@ -139,7 +141,12 @@ impl Consumer {
         )> = Vec::new();
         for ((id, _, _, threshold), ranked) in rows.iter().zip(predictions) {
             let suggestions = crate::routes::suggestions(ranked);
-            match decide(&version, suggestions, *threshold) {
+            let decision = decide(&version, suggestions, *threshold);
+            self.metrics
+                .predictions
+                .with_label_values(&[&version, decision.outcome()])
+                .inc();
+            match decision {
                 Decision::Apply {
                     category_id,
                     confidence,
@@ -198,6 +205,21 @@ impl Consumer {
         Ok(())
     }
 
+    /// Sets the queue gauges from the group's backlog (left as they were if Redis cannot
+    /// say).
+    async fn report_backlog(&self) {
+        if let Ok(backlog) = self.reader.backlog().await {
+            let set = |state: &str, jobs: u64| {
+                self.metrics
+                    .queue_jobs
+                    .with_label_values(&[state])
+                    .set(i64::try_from(jobs).unwrap_or(i64::MAX));
+            };
+            set("waiting", backlog.waiting);
+            set("taken", backlog.taken);
+        }
+    }
+
     /// Consumes the queue until `stop` resolves.
     pub async fn run(self, stop: impl std::future::Future<Output = ()>) {
         if let Err(e) = self.ensure_group().await {
@@ -208,6 +230,7 @@ impl Consumer {
             tokio::select! {
                 () = &mut stop => break,
                 result = self.run_once(Duration::from_secs(2)) => {
+                    self.report_backlog().await;
                     if let Err(e) = result {
                         tracing::warn!(error = %e, "categorisation queue unavailable; retrying");
                         let _ = self.ensure_group().await;

@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use contracts::categorization::decide;
 pub use contracts::categorization::{
     CategorizeRequest, CategorizeResponse, FeedbackRequest, MAX_BATCH, MAX_DESCRIPTION_CHARS,
     Outcome, Suggestion,
@@ -162,6 +163,7 @@ async fn categorize(
         .into_iter()
         .map(|i| (i.description, i.amount))
         .collect();
+    let threshold = ledgers.auto_apply_threshold(ledger).await?;
     let predictions = ledgers.categorize(ledger, items).await?;
     metrics
         .inference_seconds
@@ -171,11 +173,14 @@ async fn categorize(
         .batch_size
         .with_label_values(&[&version])
         .observe(size);
-    metrics
-        .predictions
-        .with_label_values(&[&version])
-        .inc_by(predictions.len() as u64);
-    let results = predictions.into_iter().map(suggestions).collect();
+    let results: Vec<Vec<Suggestion>> = predictions.into_iter().map(suggestions).collect();
+    for ranked in &results {
+        let outcome = decide(&version, ranked.clone(), threshold).outcome();
+        metrics
+            .predictions
+            .with_label_values(&[&version, outcome])
+            .inc();
+    }
     Ok(Json(CategorizeResponse {
         model_version: version,
         results,

@@ -66,6 +66,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         },
         db: pool.clone(),
         ledgers: Arc::clone(&state.ledgers),
+        metrics: state.metrics.clone(),
     };
     // Stopped mid-batch at shutdown, nothing is lost: entries are acknowledged only after
     // their results are written, and another worker claims what is left pending.

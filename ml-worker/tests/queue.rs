@@ -99,8 +99,17 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
         },
         db: pool.clone(),
         ledgers: Arc::new(Ledgers::new(pool.clone(), Arc::new(embedder))),
+        metrics: ml_worker::metrics::MlMetrics::register(&service_kit::metrics::Metrics::new("ml")),
     };
     consumer.ensure_group().await.expect("group");
+    assert_eq!(
+        consumer.reader.backlog().await.expect("backlog"),
+        service_kit::streams::Backlog {
+            waiting: 3,
+            taken: 0
+        },
+        "three jobs wait"
+    );
 
     // A worker takes all three and dies before acknowledging anything.
     let _: redis::Value = redis
@@ -117,6 +126,14 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
         )
         .await
         .expect("read");
+    assert_eq!(
+        consumer.reader.backlog().await.expect("backlog"),
+        service_kit::streams::Backlog {
+            waiting: 0,
+            taken: 3
+        },
+        "taken by the crashed worker"
+    );
     assert_eq!(
         consumer
             .run_once(Duration::from_millis(10))

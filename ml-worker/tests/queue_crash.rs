@@ -181,6 +181,22 @@ async fn a_worker_killed_mid_queue_loses_no_job_and_repeats_none(pool: PgPool) {
         },
     )
     .await;
+    // The gauges say the queue is empty (they are set after every round).
+    wait_until(
+        "the queue gauges at zero",
+        Duration::from_secs(15),
+        async || {
+            let metrics = reqwest::get(second.url("/metrics"))
+                .await
+                .expect("metrics")
+                .text()
+                .await
+                .expect("metrics text");
+            metrics.contains(r#"financetracker_ml_queue_jobs{state="waiting"} 0"#)
+                && metrics.contains(r#"financetracker_ml_queue_jobs{state="taken"} 0"#)
+        },
+    )
+    .await;
     let (status, _) = second.terminate().await;
     assert!(
         status.success(),

@@ -88,6 +88,22 @@ impl GroupReader {
             .collect())
     }
 
+    /// The group's backlog: entries not yet handed to any reader, and entries handed out
+    /// but not acknowledged (being worked on, or left by a crashed reader). From
+    /// `XINFO GROUPS` (`lag` needs Redis 7; an older server answers 0 for it).
+    pub async fn backlog(&self) -> Result<Backlog, String> {
+        let groups: Vec<Vec<redis::Value>> = self
+            .redis
+            .query(redis::cmd("XINFO").arg("GROUPS").arg(&self.stream))
+            .await?;
+        Ok(groups
+            .iter()
+            .map(|flat| group_backlog(flat))
+            .find(|(name, _)| name.as_deref() == Some(self.group.as_str()))
+            .map(|(_, backlog)| backlog)
+            .unwrap_or_default())
+    }
+
     /// Acknowledges finished entries: they are never handed out again.
     pub async fn ack(&self, entries: &[String]) -> Result<(), String> {
         if entries.is_empty() {
@@ -103,6 +119,30 @@ impl GroupReader {
             .await
             .map(drop)
     }
+}
+
+/// A consumer group's backlog (see [`GroupReader::backlog`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Backlog {
+    pub waiting: u64,
+    pub taken: u64,
+}
+
+/// Pure: a group's name and backlog from one `XINFO GROUPS` item (`[key, value, ...]`).
+pub fn group_backlog(flat: &[redis::Value]) -> (Option<String>, Backlog) {
+    let mut name = None;
+    let mut backlog = Backlog::default();
+    for pair in flat.chunks(2) {
+        let [key, value] = pair else { continue };
+        let key: Option<String> = redis::from_redis_value(key).ok();
+        match key.as_deref() {
+            Some("name") => name = redis::from_redis_value(value).ok(),
+            Some("pending") => backlog.taken = redis::from_redis_value(value).unwrap_or(0),
+            Some("lag") => backlog.waiting = redis::from_redis_value(value).unwrap_or(0),
+            _ => {}
+        }
+    }
+    (name, backlog)
 }
 
 /// Pure: an entry's `[field, value, ...]` list as a map.
