@@ -315,7 +315,7 @@ impl ImportWorker {
             return Ok(plan);
         }
         super::create_categories(&self.state.db, ledger_id, &plan.new_categories).await?;
-        let categories = super::category_names(db, ledger_id).await?;
+        let categories = super::category_names(db, ledger_id).await?.settled();
         Ok(super::plan::plan(parsed, targets, &categories))
     }
 
@@ -423,7 +423,8 @@ pub fn split_parts(
         .map(|(id, _, _, account, import_id)| ((*account, import_id.as_str()), *id))
         .collect();
     let mut out = SplitColumns::default();
-    for row in rows.iter().filter(|r| !r.splits.is_empty()) {
+    // In order: the first row with an id is the one the insert kept.
+    for row in rows {
         let Some(id) = ids.remove(&(row.account_id, row.import_id.as_str())) else {
             continue;
         };

@@ -20,6 +20,7 @@ use service_kit::digest::sha256_hex;
 use uuid::Uuid;
 
 use crate::money::check_amount;
+use crate::transactions::input::MAX_SPLITS;
 
 /// The longest payee and description a transaction keeps (the table's limits).
 pub const MAX_PAYEE: usize = 200;
@@ -81,7 +82,12 @@ impl std::fmt::Display for NewCategory {
 /// The ledger's categories by the names a file may give them, lower case: `group:name`
 /// always, and `name` alone where only one group has it.
 #[derive(Debug, Default, Clone)]
-pub struct CategoryNames(HashMap<String, Option<Uuid>>);
+pub struct CategoryNames {
+    names: HashMap<String, Option<Uuid>>,
+    /// Nothing more will be created: a name not found now stays unknown (the commit's
+    /// plan, after it created what the file lacked).
+    settled: bool,
+}
 
 impl CategoryNames {
     /// From `(id, group name, category name)` of the ledger's active categories.
@@ -97,7 +103,19 @@ impl CategoryNames {
                 .and_modify(|existing| *existing = None)
                 .or_insert(Some(id));
         }
-        Self(names)
+        Self {
+            names,
+            settled: false,
+        }
+    }
+
+    /// The same names, with nothing more to be created (see [`Self::lacks`]).
+    #[must_use]
+    pub fn settled(self) -> Self {
+        Self {
+            settled: true,
+            ..self
+        }
     }
 
     /// The category `file_name` means: `Group:Name` exactly, else `Name` (the last part)
@@ -109,10 +127,10 @@ impl CategoryNames {
             .filter(|p| !p.is_empty())
             .collect();
         let full = parts.join(":");
-        self.0.get(&full).copied().flatten().or_else(|| {
+        self.names.get(&full).copied().flatten().or_else(|| {
             parts
                 .last()
-                .and_then(|last| self.0.get(last).copied().flatten())
+                .and_then(|last| self.names.get(last).copied().flatten())
         })
     }
 
@@ -120,8 +138,10 @@ impl CategoryNames {
     /// category, or when a bare name is ambiguous (two groups have it: that is not a
     /// missing category). `Bills:Cell Phone` is group `Bills`, category `Cell Phone`;
     /// deeper levels stay in the category's name; a bare name has no group (`None`).
+    /// Never when settled, nor for a name longer than a category may be (a shortened one
+    /// would not be found by the file's name).
     fn lacks(&self, file_name: &str) -> Option<(Option<String>, String)> {
-        if self.find(file_name).is_some() {
+        if self.settled || self.find(file_name).is_some() {
             return None;
         }
         let parts: Vec<&str> = file_name
@@ -129,14 +149,15 @@ impl CategoryNames {
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .collect();
+        let fits = |name: &str| name.chars().count() <= MAX_CATEGORY_NAME;
         match parts.as_slice() {
             [] => None,
-            [one] if self.0.contains_key(&normalise(one)) => None,
-            [one] => Some((None, clip(one, MAX_CATEGORY_NAME))),
-            [group, rest @ ..] => Some((
-                Some(clip(group, MAX_CATEGORY_NAME)),
-                clip(&rest.join(":"), MAX_CATEGORY_NAME),
-            )),
+            [one] if self.names.contains_key(&normalise(one)) || !fits(one) => None,
+            [one] => Some((None, (*one).to_owned())),
+            [group, rest @ ..] => {
+                let name = rest.join(":");
+                (fits(group) && fits(&name)).then(|| (Some((*group).to_owned()), name))
+            }
         }
     }
 }
@@ -176,6 +197,14 @@ pub fn new_categories(
         let key = (group.as_deref().map(normalise), normalise(&name));
         wanted.entry(key).or_insert((group, name, Decimal::ZERO)).2 += amount;
     }
+    // A bare name that the file also gives with a group is that grouped category: creating
+    // both would make the bare name ambiguous.
+    let grouped: HashSet<String> = wanted
+        .keys()
+        .filter(|(group, _)| group.is_some())
+        .map(|(_, name)| name.clone())
+        .collect();
+    wanted.retain(|(group, name), _| group.is_some() || !grouped.contains(name));
     let mut group_sums: HashMap<String, Decimal> = HashMap::new();
     for ((group_key, _), (_, _, sum)) in &wanted {
         if let Some(g) = group_key {
@@ -266,10 +295,17 @@ pub fn plan(
             *occurrence += 1;
             id
         };
-        let splits = planned_splits(&row.splits, target.minor_units, categories);
-        if splits.is_none() {
-            out.unsplit += 1;
-        }
+        // One part is no split: it is the row's category (many exporters write an `S`
+        // line for every transaction).
+        let (category, splits) = match row.splits.as_slice() {
+            [] => (row.category.as_deref(), Vec::new()),
+            [one] => (one.category.as_deref(), Vec::new()),
+            parts => {
+                let planned = planned_splits(parts, target.minor_units, categories);
+                out.unsplit += usize::from(planned.is_none());
+                (None, planned.unwrap_or_default())
+            }
+        };
         out.rows.push(PlannedRow {
             line: row.line,
             account_id: target.account_id,
@@ -278,20 +314,17 @@ pub fn plan(
             payee,
             description,
             import_id,
-            category_id: row
-                .category
-                .as_deref()
-                .filter(|_| row.splits.is_empty())
-                .and_then(|c| categories.find(c)),
-            splits: splits.unwrap_or_default(),
+            category_id: category.and_then(|c| categories.find(c)),
+            splits,
         });
     }
     out.errors.sort_by_key(|e| e.line);
     out
 }
 
-/// The parts of a split row as they will be written, or `None` when one cannot be (a part
-/// without a category, an ambiguous one, or an amount finer than the currency): the row is
+/// The parts of a split row as they will be written, or `None` when they cannot be (more
+/// than the API allows, a part without a category, an ambiguous one, or an amount finer
+/// than the currency): the row is
 /// then imported whole. A part naming a category the commit will create makes the parts
 /// empty for now: the commit plans again once the category exists. The reader has already
 /// checked that the parts add up to the row's amount.
@@ -300,6 +333,9 @@ fn planned_splits(
     minor_units: u32,
     categories: &CategoryNames,
 ) -> Option<Vec<PlannedSplit>> {
+    if parts.len() > MAX_SPLITS {
+        return None;
+    }
     let mut planned = Vec::with_capacity(parts.len());
     let mut waiting = false;
     for part in parts {
@@ -599,6 +635,59 @@ mod tests {
         assert_eq!(plan.rows.len(), 1);
         assert!(plan.rows[0].splits.is_empty());
         assert_eq!((plan.rows[0].category_id, plan.unsplit), (None, 1));
+    }
+
+    #[test]
+    fn one_part_is_the_rows_category_and_too_many_parts_or_unknown_names_import_whole() {
+        let groceries = Uuid::from_u128(1);
+        let names = CategoryNames::new([(groceries, "Food".to_owned(), "Groceries".to_owned())]);
+        let many: String = (0..=MAX_SPLITS).map(|_| "SGroceries\n$-1.00\n").collect();
+        let file = format!(
+            "!Type:Bank\nD01/03/2024\nT-9.00\nPOne\nLOther\nSGroceries\n$-9.00\n^\n\
+             D01/04/2024\nT-{n}.00\nPMany\n{many}^\n\
+             D01/05/2024\nT-3.00\nPNew\nSGroceries\n$-1.00\nSGym\n$-2.00\n^\n",
+            n = MAX_SPLITS + 1
+        );
+        let parsed = read(file.as_bytes(), &Options::default()).unwrap();
+        let open = plan(&parsed, &one_account(), &names);
+        assert_eq!(
+            open.rows[0].category_id,
+            Some(groceries),
+            "one part: its category"
+        );
+        assert!(open.rows[0].splits.is_empty());
+        assert!(
+            open.rows[1].splits.is_empty(),
+            "more parts than the API allows"
+        );
+        assert!(
+            open.rows[2].splits.is_empty(),
+            "waits for Gym to be created"
+        );
+        assert_eq!(open.unsplit, 1);
+        // After the commit made what it could, a name still unknown imports the row whole.
+        let settled = plan(&parsed, &one_account(), &names.settled());
+        assert!(settled.new_categories.is_empty());
+        assert!(settled.rows[2].splits.is_empty());
+        assert_eq!(settled.unsplit, 2, "and says so");
+    }
+
+    #[test]
+    fn a_bare_name_the_file_also_groups_is_that_category_and_long_names_are_not_cut() {
+        let long = "x".repeat(MAX_CATEGORY_NAME + 1);
+        let file = format!(
+            "!Type:Bank\nD01/03/2024\nT5.00\nPA\nLSales\n^\n\
+             D01/04/2024\nT6.00\nPB\nLSide:Sales\n^\n\
+             D01/05/2024\nT-1.00\nPC\nL{long}\n^\n"
+        );
+        let parsed = read(file.as_bytes(), &Options::default()).unwrap();
+        let plan = plan(&parsed, &one_account(), &CategoryNames::default());
+        let new: Vec<String> = plan
+            .new_categories
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(new, ["Side › Sales"]);
     }
 
     #[test]
