@@ -134,6 +134,7 @@ impl Consumer {
         let mut tx = self.db.begin().await?;
         // What this worker wrote (another worker, or a person, may have been first),
         // announced after commit: (transaction, category, suggestions).
+        let mut outcomes: Vec<&'static str> = Vec::with_capacity(rows.len());
         let mut announced: Vec<(
             Uuid,
             Option<Uuid>,
@@ -142,10 +143,7 @@ impl Consumer {
         for ((id, _, _, threshold), ranked) in rows.iter().zip(predictions) {
             let suggestions = crate::routes::suggestions(ranked);
             let decision = decide(&version, suggestions, *threshold);
-            self.metrics
-                .predictions
-                .with_label_values(&[&version, decision.outcome()])
-                .inc();
+            outcomes.push(decision.outcome());
             match decision {
                 Decision::Apply {
                     category_id,
@@ -191,6 +189,13 @@ impl Consumer {
             }
         }
         tx.commit().await?;
+        // Counted once written: a batch that failed is retried and would count twice.
+        for outcome in outcomes {
+            self.metrics
+                .predictions
+                .with_label_values(&[&version, outcome])
+                .inc();
+        }
         for (id, category_id, suggestions) in announced {
             let data = serde_json::json!({
                 "transaction_id": id,
@@ -215,7 +220,9 @@ impl Consumer {
                     .with_label_values(&[state])
                     .set(i64::try_from(jobs).unwrap_or(i64::MAX));
             };
-            set("waiting", backlog.waiting);
+            if let Some(waiting) = backlog.waiting {
+                set("waiting", waiting);
+            }
             set("taken", backlog.taken);
         }
     }

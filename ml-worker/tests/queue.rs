@@ -105,7 +105,7 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     assert_eq!(
         consumer.reader.backlog().await.expect("backlog"),
         service_kit::streams::Backlog {
-            waiting: 3,
+            waiting: Some(3),
             taken: 0
         },
         "three jobs wait"
@@ -129,7 +129,7 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     assert_eq!(
         consumer.reader.backlog().await.expect("backlog"),
         service_kit::streams::Backlog {
-            waiting: 0,
+            waiting: Some(0),
             taken: 3
         },
         "taken by the crashed worker"

@@ -90,7 +90,7 @@ impl GroupReader {
 
     /// The group's backlog: entries not yet handed to any reader, and entries handed out
     /// but not acknowledged (being worked on, or left by a crashed reader). From
-    /// `XINFO GROUPS` (`lag` needs Redis 7; an older server answers 0 for it).
+    /// `XINFO GROUPS` (`lag` needs Redis 7; without it, waiting is unknown).
     pub async fn backlog(&self) -> Result<Backlog, String> {
         let groups: Vec<Vec<redis::Value>> = self
             .redis
@@ -124,7 +124,8 @@ impl GroupReader {
 /// A consumer group's backlog (see [`GroupReader::backlog`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Backlog {
-    pub waiting: u64,
+    /// `None` when Redis cannot tell (it answers a nil `lag` after some deletions).
+    pub waiting: Option<u64>,
     pub taken: u64,
 }
 
@@ -138,7 +139,7 @@ pub fn group_backlog(flat: &[redis::Value]) -> (Option<String>, Backlog) {
         match key.as_deref() {
             Some("name") => name = redis::from_redis_value(value).ok(),
             Some("pending") => backlog.taken = redis::from_redis_value(value).unwrap_or(0),
-            Some("lag") => backlog.waiting = redis::from_redis_value(value).unwrap_or(0),
+            Some("lag") => backlog.waiting = redis::from_redis_value(value).ok(),
             _ => {}
         }
     }
@@ -150,4 +151,45 @@ pub fn fields(flat: &[String]) -> HashMap<&str, &str> {
     flat.chunks(2)
         .filter_map(|p| Some((p.first()?.as_str(), p.get(1)?.as_str())))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redis::Value;
+
+    fn text(s: &str) -> Value {
+        Value::BulkString(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn a_groups_backlog_is_read_from_its_xinfo_item_and_a_nil_lag_is_unknown() {
+        let item = |lag: Value| {
+            vec![
+                text("name"),
+                text("ml-workers"),
+                text("consumers"),
+                Value::Int(2),
+                text("pending"),
+                Value::Int(7),
+                text("last-delivered-id"),
+                text("1-0"),
+                text("entries-read"),
+                Value::Int(10),
+                text("lag"),
+                lag,
+            ]
+        };
+        assert_eq!(
+            group_backlog(&item(Value::Int(3))),
+            (
+                Some("ml-workers".to_owned()),
+                Backlog {
+                    waiting: Some(3),
+                    taken: 7
+                }
+            )
+        );
+        assert_eq!(group_backlog(&item(Value::Nil)).1.waiting, None);
+    }
 }
