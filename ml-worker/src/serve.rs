@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use service_kit::metrics::Metrics;
-use service_kit::probes::Readiness;
+use service_kit::probes::{Condition, Readiness};
 use service_kit::server;
 use service_kit::stores::{PostgresCheck, RedisCheck};
 use service_kit::streams::GroupReader;
@@ -32,17 +32,23 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         .map_err(|e| Error::Serve(std::io::Error::other(e)))??;
     tracing::info!(model = %embedder.manifest().version, "model loaded");
     let ledgers = Arc::new(Ledgers::new(pool.clone(), Arc::new(embedder)));
-    // In the background: requests are served meanwhile (one may embed a seed twice).
+    // In the background, with /readyz saying not ready until it is done: a new ledger's
+    // first training must not wait for the seeds (about half a second on two cores).
+    let seeds = Condition::new("seed_examples");
     let warming = Arc::clone(&ledgers);
-    tokio::task::spawn_blocking(move || {
-        if let Err(e) = warming.warm_up() {
-            tracing::warn!(error = %e, "cannot embed the seed examples ahead of time");
+    let warmed = Arc::clone(&seeds);
+    tokio::task::spawn_blocking(move || match warming.warm_up() {
+        Ok(()) => warmed.succeed(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot embed the seed examples");
+            warmed.fail(e.to_string());
         }
     });
     let readiness = Arc::new(Readiness::new(
         vec![
             Box::new(PostgresCheck(pool.clone())),
             Box::new(RedisCheck(redis.clone())),
+            Box::new(seeds),
         ],
         Duration::from_secs(3),
     ));

@@ -48,3 +48,35 @@ async fn a_missing_model_stops_the_worker_naming_the_file_and_the_fix() {
     let env = [("MODEL_VERSION", "no-such-version".to_owned())];
     bad_setting_stops_the_binary(WORKER, &env, "rebuild the model files with `make model`").await;
 }
+
+#[sqlx::test(migrations = false)]
+async fn the_worker_is_ready_only_once_the_seed_lines_are_embedded(pool: PgPool) {
+    let database = pool
+        .connect_options()
+        .get_database()
+        .expect("named")
+        .to_owned();
+    let worker = testkit::Service::spawn(
+        WORKER,
+        &[
+            (
+                "DATABASE_URL",
+                testkit::stores::database_url(&database, testkit::stores::postgres_addr()),
+            ),
+            ("REDIS_URL", testkit::stores::redis_url()),
+            ("MODEL_DIR", testkit::model_dir().display().to_string()),
+        ],
+    )
+    .await;
+    testkit::readiness::wait_for_readyz(&worker, "ready", |status, body| {
+        // Never ready with the seeds still pending.
+        assert!(
+            status != 200 || body["checks"]["seed_examples"]["ok"] == true,
+            "ready before the seeds: {body}"
+        );
+        status == 200
+    })
+    .await;
+    let (status, _) = worker.terminate().await;
+    assert!(status.success());
+}
