@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -36,11 +36,30 @@ pub enum LedgerError {
     Embedding(String),
 }
 
+/// The guarded value, also after a panic elsewhere (every map here stays consistent
+/// between statements, so a poisoned lock holds nothing half-written).
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Embeddings by normalised description, shared by every ledger (a bounded map: when
 /// full it is cleared, which is cheap and keeps memory flat).
 #[derive(Debug, Default)]
 struct EmbeddingCache {
     entries: Mutex<HashMap<String, Arc<Vec<f32>>>>,
+}
+
+impl EmbeddingCache {
+    /// The map, ready for `adding` more entries: emptied first if they would pass its bound.
+    fn with_room(&self, adding: usize) -> MutexGuard<'_, HashMap<String, Arc<Vec<f32>>>> {
+        let mut entries = locked(&self.entries);
+        if entries.len() + adding > CACHE_ENTRIES {
+            entries.clear();
+        }
+        entries
+    }
 }
 
 #[derive(Debug)]
@@ -105,11 +124,7 @@ impl Ledgers {
     /// Embeddings of `texts` (already normalised), from the cache where possible.
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, LedgerError> {
         let mut out: Vec<Option<Vec<f32>>> = {
-            let cache = self
-                .cache
-                .entries
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let cache = locked(&self.cache.entries);
             texts
                 .iter()
                 .map(|t| cache.get(*t).map(|v| v.as_ref().clone()))
@@ -128,14 +143,7 @@ impl Ledgers {
                 .map_err(|e| LedgerError::Embedding(e.to_string()))?;
             self.computed
                 .fetch_add(missing.len() as u64, Ordering::Relaxed);
-            let mut cache = self
-                .cache
-                .entries
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if cache.len() + fresh.len() > CACHE_ENTRIES {
-                cache.clear();
-            }
+            let mut cache = self.cache.with_room(fresh.len());
             let mut fresh = fresh.into_iter();
             for (text, slot) in texts.iter().zip(out.iter_mut()) {
                 if slot.is_none() {
@@ -236,12 +244,7 @@ impl Ledgers {
         self: &Arc<Self>,
         ledger: Uuid,
     ) -> Result<Arc<LedgerClassifier>, LedgerError> {
-        if let Some(trained) = self
-            .trained
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&ledger)
-        {
+        if let Some(trained) = locked(&self.trained).get(&ledger) {
             return Ok(Arc::clone(trained));
         }
         self.train(ledger).await
@@ -276,9 +279,7 @@ impl Ledgers {
             let failure = Mutex::new(None);
             let embed = |texts: &[&str]| {
                 this.embed(texts).unwrap_or_else(|e| {
-                    let mut first = failure
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let mut first = locked(&failure);
                     first.get_or_insert(e);
                     vec![Vec::new(); texts.len()]
                 })
@@ -327,17 +328,9 @@ impl Ledgers {
         if written.rows_affected() == 0 {
             return Err(LedgerError::UnknownCategory);
         }
-        *self
-            .generations
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .entry(ledger)
-            .or_insert(0) += 1;
+        *locked(&self.generations).entry(ledger).or_insert(0) += 1;
         let learned = {
-            let mut trained = self
-                .trained
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut trained = locked(&self.trained);
             let updated = trained.get(&ledger).and_then(|current| {
                 let mut next = LedgerClassifier::clone(current);
                 next.remember(description, Direction::of(amount), &category.to_string())
@@ -380,10 +373,7 @@ impl Ledgers {
             // Only a cost: the next start embeds them again.
             tracing::warn!(error = %e, %ledger, "cannot store embeddings");
         }
-        let mut trained = self
-            .trained
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut trained = locked(&self.trained);
         if self.generation(ledger) == generation {
             trained.insert(ledger, Arc::clone(&classifier));
         }
@@ -408,15 +398,8 @@ impl Ledgers {
         wanted.sort_unstable();
         wanted.dedup();
         {
-            let cache = self
-                .cache
-                .entries
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let persisted = self
-                .persisted
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let cache = locked(&self.cache.entries);
+            let persisted = locked(&self.persisted);
             let known = persisted.get(&ledger);
             wanted.retain(|t| !(cache.contains_key(t) && known.is_some_and(|k| k.contains(t))));
         }
@@ -435,14 +418,7 @@ impl Ledgers {
         .await?;
         let mut found: HashSet<String> = HashSet::with_capacity(rows.len());
         {
-            let mut cache = self
-                .cache
-                .entries
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if cache.len() + rows.len() > CACHE_ENTRIES {
-                cache.clear();
-            }
+            let mut cache = self.cache.with_room(rows.len());
             for (text, bytes) in rows {
                 if let Some(vector) = decode_vector(&bytes, manifest.embedding_size) {
                     if !cache.contains_key(&text) {
@@ -454,9 +430,7 @@ impl Ledgers {
             }
         }
         wanted.retain(|t| !found.contains(t));
-        self.persisted
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        locked(&self.persisted)
             .entry(ledger)
             .or_default()
             .extend(found);
@@ -467,11 +441,7 @@ impl Ledgers {
     /// Postgres for the next start, in batches of 1,000.
     async fn store_embeddings(&self, ledger: Uuid, texts: Vec<String>) -> Result<(), LedgerError> {
         let vectors: Vec<(String, Vec<u8>)> = {
-            let cache = self
-                .cache
-                .entries
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let cache = locked(&self.cache.entries);
             texts
                 .into_iter()
                 .filter_map(|t| cache.get(&t).map(|v| encode_vector(v)).map(|v| (t, v)))
@@ -495,9 +465,7 @@ impl Ledgers {
             .bind(&bytes)
             .execute(&self.db)
             .await?;
-            self.persisted
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
+            locked(&self.persisted)
                 .entry(ledger)
                 .or_default()
                 .extend(texts.iter().map(|t| (*t).to_owned()));
@@ -507,12 +475,7 @@ impl Ledgers {
 
     /// How many pieces of feedback the ledger has had since this process started.
     fn generation(&self, ledger: Uuid) -> u64 {
-        self.generations
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&ledger)
-            .copied()
-            .unwrap_or(0)
+        locked(&self.generations).get(&ledger).copied().unwrap_or(0)
     }
 }
 
