@@ -62,13 +62,7 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     let (ledger, categories) = ledger(&pool).await;
     let fuel = categories[0].1;
     let groceries = categories[2].1;
-    let account: Uuid = sqlx::query_scalar(
-        "INSERT INTO accounts (ledger_id, name, kind, currency) VALUES ($1, 'Checking', 'checking', 'EUR') RETURNING id",
-    )
-    .bind(ledger)
-    .fetch_one(&pool)
-    .await
-    .expect("account");
+    let account = support::account(&pool, ledger).await;
     transaction(&pool, ledger, account, "ENGEN MITCHELL PARK", Some(fuel)).await;
     let known = transaction(&pool, ledger, account, "Engen Mitchell Park * 12 Nov", None).await;
     let unknown = transaction(&pool, ledger, account, "Zyxwv Qrstu", None).await;

@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
-use support::{ledger, models};
+use support::ledger;
 use testkit::service::Service;
 use uuid::Uuid;
 
@@ -15,20 +15,10 @@ const WORKER: &str = env!("CARGO_BIN_EXE_ml-worker");
 const JOBS: usize = 600;
 
 async fn worker(database: &str, stream: &str) -> Service {
-    Service::spawn(
-        WORKER,
-        &[
-            (
-                "DATABASE_URL",
-                testkit::stores::database_url(database, testkit::stores::postgres_addr()),
-            ),
-            ("REDIS_URL", testkit::stores::redis_url()),
-            ("MODEL_DIR", models().display().to_string()),
-            ("QUEUE_STREAM", stream.to_owned()),
-            ("QUEUE_MIN_IDLE_SECONDS", "1".to_owned()),
-        ],
-    )
-    .await
+    let mut env = support::worker_env(database);
+    env.push(("QUEUE_STREAM", stream.to_owned()));
+    env.push(("QUEUE_MIN_IDLE_SECONDS", "1".to_owned()));
+    Service::spawn(WORKER, &env).await
 }
 
 /// Queued transactions that have a result (a category or suggestions).
@@ -54,19 +44,9 @@ async fn wait_until(what: &str, limit: Duration, mut check: impl AsyncFnMut() ->
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn a_worker_killed_mid_queue_loses_no_job_and_repeats_none(pool: PgPool) {
-    let database = pool
-        .connect_options()
-        .get_database()
-        .expect("named")
-        .to_owned();
+    let database = support::database_of(&pool);
     let (ledger, categories) = ledger(&pool).await;
-    let account: Uuid = sqlx::query_scalar(
-        "INSERT INTO accounts (ledger_id, name, kind, currency) VALUES ($1, 'Checking', 'checking', 'EUR') RETURNING id",
-    )
-    .bind(ledger)
-    .fetch_one(&pool)
-    .await
-    .expect("account");
+    let account = support::account(&pool, ledger).await;
     // Every write of a result, as the database saw it: exactly one per transaction.
     sqlx::raw_sql(
         "CREATE TABLE result_writes (transaction_id uuid NOT NULL);

@@ -54,37 +54,7 @@ const DAY_ONE: &[(&str, f64, &str)] = &[
 
 /// A ledger with the default categories, as the API creates it; ids by name.
 async fn default_ledger(pool: &PgPool) -> (Uuid, Vec<(String, Uuid)>) {
-    let ledger: Uuid = sqlx::query_scalar(
-        "INSERT INTO ledgers (name, base_currency) VALUES ('New', 'EUR') RETURNING id",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("ledger");
-    let mut ids = Vec::new();
-    for (group, kind, names) in DEFAULT_CATEGORIES {
-        let group_id: Uuid = sqlx::query_scalar(
-            "INSERT INTO category_groups (ledger_id, name, kind) VALUES ($1, $2, $3::category_kind) RETURNING id",
-        )
-        .bind(ledger)
-        .bind(group)
-        .bind(kind)
-        .fetch_one(pool)
-        .await
-        .expect("group");
-        for name in *names {
-            let id: Uuid = sqlx::query_scalar(
-                "INSERT INTO categories (ledger_id, group_id, name) VALUES ($1, $2, $3) RETURNING id",
-            )
-            .bind(ledger)
-            .bind(group_id)
-            .bind(name)
-            .fetch_one(pool)
-            .await
-            .expect("category");
-            ids.push(((*name).to_owned(), id));
-        }
-    }
-    (ledger, ids)
+    support::ledger_with(pool, DEFAULT_CATEGORIES).await
 }
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
@@ -179,13 +149,7 @@ async fn a_new_ledger_gets_useful_suggestions_from_the_seed_lines(pool: PgPool) 
 async fn a_ledger_label_wins_over_the_seeds(pool: PgPool) {
     let (ledger, ids) = default_ledger(&pool).await;
     let id = |name: &str| ids.iter().find(|(n, _)| n == name).expect(name).1;
-    let account: Uuid = sqlx::query_scalar(
-        "INSERT INTO accounts (ledger_id, name, kind, currency) VALUES ($1, 'Checking', 'checking', 'EUR') RETURNING id",
-    )
-    .bind(ledger)
-    .fetch_one(&pool)
-    .await
-    .expect("account");
+    let account = support::account(&pool, ledger).await;
     // The seeds say Aldi is groceries; this household files it under household goods.
     sqlx::query(
         "INSERT INTO transactions (ledger_id, account_id, booked_on, amount, payee, category_id, category_source)

@@ -1,6 +1,8 @@
 //! The ML worker binary started against the real Postgres and Redis: readiness, graceful
 //! shutdown and configuration errors.
 
+mod support;
+
 use sqlx::PgPool;
 use testkit::readiness::{
     bad_setting_stops_the_binary, readiness_follows_the_stores, unreachable_stores_mean_not_ready,
@@ -10,11 +12,7 @@ const WORKER: &str = env!("CARGO_BIN_EXE_ml-worker");
 
 #[sqlx::test(migrations = false)]
 async fn readyz_follows_postgres_and_redis(pool: PgPool) {
-    let database = pool
-        .connect_options()
-        .get_database()
-        .expect("named")
-        .to_owned();
+    let database = support::database_of(&pool);
     readiness_follows_the_stores(WORKER, &database, &[]).await;
 }
 
@@ -51,23 +49,8 @@ async fn a_missing_model_stops_the_worker_naming_the_file_and_the_fix() {
 
 #[sqlx::test(migrations = false)]
 async fn the_worker_is_ready_only_once_the_seed_lines_are_embedded(pool: PgPool) {
-    let database = pool
-        .connect_options()
-        .get_database()
-        .expect("named")
-        .to_owned();
-    let worker = testkit::Service::spawn(
-        WORKER,
-        &[
-            (
-                "DATABASE_URL",
-                testkit::stores::database_url(&database, testkit::stores::postgres_addr()),
-            ),
-            ("REDIS_URL", testkit::stores::redis_url()),
-            ("MODEL_DIR", testkit::model_dir().display().to_string()),
-        ],
-    )
-    .await;
+    let database = support::database_of(&pool);
+    let worker = testkit::Service::spawn(WORKER, &support::worker_env(&database)).await;
     testkit::readiness::wait_for_readyz(&worker, "ready", |status, body| {
         // Never ready with the seeds still pending.
         assert!(

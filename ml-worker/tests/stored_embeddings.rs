@@ -10,7 +10,6 @@ use ml_worker::ledgers::{Ledgers, decode_vector};
 use ml_worker::model::embedder::Embedder;
 use sqlx::PgPool;
 use support::{ledger, models};
-use uuid::Uuid;
 
 const LABELLED: usize = 200;
 
@@ -24,13 +23,7 @@ fn worker(pool: &PgPool) -> Arc<Ledgers> {
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn a_restarted_worker_reads_a_ledgers_embeddings_back_instead_of_recomputing(pool: PgPool) {
     let (ledger, categories) = ledger(&pool).await;
-    let account: Uuid = sqlx::query_scalar(
-        "INSERT INTO accounts (ledger_id, name, kind, currency) VALUES ($1, 'Checking', 'checking', 'EUR') RETURNING id",
-    )
-    .bind(ledger)
-    .fetch_one(&pool)
-    .await
-    .expect("account");
+    let account = support::account(&pool, ledger).await;
     sqlx::query(
         "INSERT INTO transactions (ledger_id, account_id, booked_on, amount, payee, category_id, category_source)
          SELECT $1, $2, date '2026-10-01' + (i % 30), -(i % 50 + 1),
