@@ -44,6 +44,9 @@ pub struct Report {
     /// far, on average over rows, the confidence is from the share of such rows that are
     /// right. 0 is perfectly calibrated.
     pub calibration_error: f64,
+    /// The table that error is computed from: per tenth of confidence, its rows and how many
+    /// of them were right.
+    pub reliability: Vec<ReliabilityBin>,
     pub n_train: usize,
     pub n_test: usize,
     pub model_version: String,
@@ -198,31 +201,54 @@ pub fn macro_f1(truth: &[&str], predicted: &[&str]) -> f64 {
     total / n
 }
 
-/// Pure: the expected calibration error of `confidences` (0 to 1) given whether each
-/// prediction was right: rows in ten equal-width confidence bins, each bin's gap between
-/// mean confidence and accuracy weighted by its share of the rows.
+/// Rows whose top confidence fell in one tenth of the range, and how many were right.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReliabilityBin {
+    /// The bin is `[from, from + 0.1)` (the last one includes 1.0).
+    pub from: f64,
+    pub rows: usize,
+    pub mean_confidence: f64,
+    pub accuracy: f64,
+}
+
+/// Pure: the reliability table of `confidences` (0 to 1) given whether each prediction was
+/// right: the rows in ten equal-width confidence bins, the empty ones left out.
 #[allow(
     clippy::cast_precision_loss,
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss
 )]
-pub fn calibration_error(confidences: &[f32], right: &[bool]) -> f64 {
+pub fn reliability(confidences: &[f32], right: &[bool]) -> Vec<ReliabilityBin> {
     // Per bin: rows, sum of confidences, rows right.
     let mut bins = [(0_usize, 0.0_f64, 0_usize); 10];
     for (confidence, right) in confidences.iter().zip(right) {
-        let c = f64::from(confidence.clamp(0.0, 1.0));
-        let bin = &mut bins[((c * 10.0) as usize).min(9)];
+        let clamped = confidence.clamp(0.0, 1.0);
+        // Binned in f32, where 0.9 times ten is 9: widened first, it would be 8.99...
+        let bin = &mut bins[((clamped * 10.0) as usize).min(9)];
+        let c = f64::from(clamped);
         bin.0 += 1;
         bin.1 += c;
         bin.2 += usize::from(*right);
     }
-    let n = confidences.len().min(right.len());
     bins.iter()
-        .filter(|(rows, _, _)| *rows > 0)
-        .map(|(rows, sum, hits)| {
-            let rows_f = *rows as f64;
-            (sum / rows_f - *hits as f64 / rows_f).abs() * rows_f / n as f64
+        .enumerate()
+        .filter(|(_, (rows, _, _))| *rows > 0)
+        .map(|(i, (rows, sum, hits))| ReliabilityBin {
+            from: i as f64 / 10.0,
+            rows: *rows,
+            mean_confidence: sum / *rows as f64,
+            accuracy: *hits as f64 / *rows as f64,
         })
+        .collect()
+}
+
+/// Pure: the expected calibration error of a reliability table: each bin's gap between
+/// mean confidence and accuracy, weighted by its share of the rows.
+#[allow(clippy::cast_precision_loss)]
+pub fn calibration_error(bins: &[ReliabilityBin]) -> f64 {
+    let n: usize = bins.iter().map(|b| b.rows).sum();
+    bins.iter()
+        .map(|b| (b.mean_confidence - b.accuracy).abs() * b.rows as f64 / n as f64)
         .sum()
 }
 
@@ -277,6 +303,17 @@ pub fn score(
         .iter()
         .max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l)))
         .map_or("", |(l, _)| *l);
+    let bins = reliability(
+        &predictions
+            .iter()
+            .map(|p| p.first().map_or(0.0, |p| p.confidence))
+            .collect::<Vec<_>>(),
+        &truth
+            .iter()
+            .zip(&top)
+            .map(|(t, p)| t == p)
+            .collect::<Vec<_>>(),
+    );
     Report {
         accuracy: ratio(correct, test.len()),
         accuracy_unique: ratio(unique_correct, groups.len()),
@@ -284,17 +321,8 @@ pub fn score(
         coverage_at_threshold: ratio(confident.len(), test.len()),
         accuracy_at_threshold: ratio(confident_correct, confident.len()),
         baseline_majority: ratio(truth.iter().filter(|t| **t == majority).count(), test.len()),
-        calibration_error: calibration_error(
-            &predictions
-                .iter()
-                .map(|p| p.first().map_or(0.0, |p| p.confidence))
-                .collect::<Vec<_>>(),
-            &truth
-                .iter()
-                .zip(&top)
-                .map(|(t, p)| t == p)
-                .collect::<Vec<_>>(),
-        ),
+        calibration_error: calibration_error(&bins),
+        reliability: bins,
         n_train: train.len(),
         n_test: test.len(),
         model_version: model_version.to_owned(),
@@ -346,10 +374,20 @@ mod tests {
         // bin is honest, the second off by 0.15 on half the rows.
         let confidences: Vec<f32> = [vec![0.9; 10], vec![0.35; 10]].concat();
         let right: Vec<bool> = (0..20).map(|i| i < 9 || (10..15).contains(&i)).collect();
-        assert!((calibration_error(&confidences, &right) - 0.075).abs() < 1e-6);
-        assert!(calibration_error(&[1.0, 1.0], &[true, true]).abs() < 1e-12);
-        assert!((calibration_error(&[1.0, 0.0], &[false, true]) - 1.0).abs() < 1e-12);
-        assert!(calibration_error(&[], &[]).abs() < 1e-12);
+        let bins = reliability(&confidences, &right);
+        assert_eq!(
+            bins.iter()
+                .map(|b| (b.rows, (b.from * 10.0).round()))
+                .collect::<Vec<_>>(),
+            [(10, 3.0), (10, 9.0)]
+        );
+        assert!((bins[0].accuracy - 0.5).abs() < 1e-12);
+        assert!((bins[1].mean_confidence - 0.9).abs() < 1e-6);
+        assert!((calibration_error(&bins) - 0.075).abs() < 1e-6);
+        let error = |c: &[f32], r: &[bool]| calibration_error(&reliability(c, r));
+        assert!(error(&[1.0, 1.0], &[true, true]).abs() < 1e-12);
+        assert!((error(&[1.0, 0.0], &[false, true]) - 1.0).abs() < 1e-12);
+        assert!(error(&[], &[]).abs() < 1e-12);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -23,6 +24,10 @@ use crate::seeds;
 const MAX_TRANSACTIONS: i64 = 20_000;
 /// Distinct normalised descriptions whose embeddings are kept in memory.
 const CACHE_ENTRIES: usize = 50_000;
+/// How long a ledger's auto-apply threshold is trusted before it is read again. It only
+/// labels the predictions metric (the API applies the threshold itself), so a change
+/// reaches the metric within this time, and a request does not pay a query for it.
+pub const THRESHOLD_TTL: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -73,6 +78,8 @@ pub struct Ledgers {
     generations: Mutex<HashMap<Uuid, u64>>,
     /// Per ledger, the training texts known to be in `ml_embeddings`.
     persisted: Mutex<HashMap<Uuid, HashSet<String>>>,
+    /// Per ledger, its auto-apply threshold and when it was read.
+    thresholds: Mutex<HashMap<Uuid, (f32, Instant)>>,
     /// Texts the model embedded, and vectors read back from Postgres, since start.
     computed: AtomicU64,
     loaded: AtomicU64,
@@ -95,6 +102,13 @@ pub fn decode_vector(bytes: &[u8], size: usize) -> Option<Vec<f32>> {
 
 pub use contracts::categorization::Outcome;
 
+/// Pure: a remembered threshold still to be trusted at `now`.
+pub fn fresh_threshold(remembered: Option<&(f32, Instant)>, now: Instant) -> Option<f32> {
+    remembered
+        .filter(|(_, read)| now.saturating_duration_since(*read) < THRESHOLD_TTL)
+        .map(|(threshold, _)| *threshold)
+}
+
 impl Ledgers {
     pub fn new(db: PgPool, embedder: Arc<Embedder>) -> Self {
         Self {
@@ -104,6 +118,7 @@ impl Ledgers {
             trained: Mutex::new(HashMap::new()),
             generations: Mutex::new(HashMap::new()),
             persisted: Mutex::new(HashMap::new()),
+            thresholds: Mutex::new(HashMap::new()),
             computed: AtomicU64::new(0),
             loaded: AtomicU64::new(0),
         }
@@ -223,13 +238,23 @@ impl Ledgers {
     }
 
     /// The ledger's auto-apply threshold, as the API applies it (for the predictions
-    /// metric's outcome).
+    /// metric's outcome): read from Postgres at most once per [`THRESHOLD_TTL`].
     pub async fn auto_apply_threshold(&self, ledger: Uuid) -> Result<f32, LedgerError> {
-        sqlx::query_scalar("SELECT ml_auto_apply_threshold FROM ledgers WHERE id = $1")
-            .bind(ledger)
-            .fetch_optional(&self.db)
-            .await?
-            .ok_or(LedgerError::UnknownLedger)
+        let now = Instant::now();
+        if let Some(threshold) = fresh_threshold(locked(&self.thresholds).get(&ledger), now) {
+            return Ok(threshold);
+        }
+        let threshold: f32 =
+            sqlx::query_scalar("SELECT ml_auto_apply_threshold FROM ledgers WHERE id = $1")
+                .bind(ledger)
+                .fetch_optional(&self.db)
+                .await?
+                .ok_or(LedgerError::UnknownLedger)?;
+        let mut thresholds = locked(&self.thresholds);
+        // Bounded like the embeddings: ledgers gone quiet are forgotten.
+        thresholds.retain(|_, (_, read)| now.duration_since(*read) < THRESHOLD_TTL);
+        thresholds.insert(ledger, (threshold, now));
+        Ok(threshold)
     }
 
     /// Embeds every seed line into the cache, so the first training of a new ledger does
@@ -492,5 +517,19 @@ mod tests {
         assert_eq!(decode_vector(&bytes, 3), None);
         assert_eq!(decode_vector(&bytes[..15], 4), None);
         assert_eq!(decode_vector(&[], 0), Some(Vec::new()));
+    }
+
+    #[test]
+    fn a_threshold_is_trusted_for_its_time_to_live_only() {
+        let read = Instant::now();
+        let remembered = (0.8_f32, read);
+        assert_eq!(fresh_threshold(Some(&remembered), read), Some(0.8));
+        let almost = read + THRESHOLD_TTL.saturating_sub(Duration::from_millis(1));
+        assert_eq!(fresh_threshold(Some(&remembered), almost), Some(0.8));
+        assert_eq!(
+            fresh_threshold(Some(&remembered), read + THRESHOLD_TTL),
+            None
+        );
+        assert_eq!(fresh_threshold(None, read), None);
     }
 }

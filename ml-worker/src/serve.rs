@@ -146,6 +146,16 @@ pub fn eval(config: &Config, args: &EvalArgs) -> Result<(), Error> {
             "calibration      {:.3} expected calibration error (0 is perfect)",
             report.calibration_error
         );
+        for bin in &report.reliability {
+            println!(
+                "  confidence {:.1}-{:.1}  {:>6} rows  mean {:.3}  right {:.3}",
+                bin.from,
+                bin.from + 0.1,
+                bin.rows,
+                bin.mean_confidence,
+                bin.accuracy
+            );
+        }
     }
     Ok(())
 }
