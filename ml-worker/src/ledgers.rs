@@ -252,7 +252,7 @@ impl Ledgers {
                 .ok_or(LedgerError::UnknownLedger)?;
         let mut thresholds = locked(&self.thresholds);
         // Bounded like the embeddings: ledgers gone quiet are forgotten.
-        thresholds.retain(|_, (_, read)| now.duration_since(*read) < THRESHOLD_TTL);
+        thresholds.retain(|_, remembered| fresh_threshold(Some(remembered), now).is_some());
         thresholds.insert(ledger, (threshold, now));
         Ok(threshold)
     }
