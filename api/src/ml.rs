@@ -84,13 +84,15 @@ impl MlClient {
         self.queue_many(ledger, &[transaction]).await;
     }
 
-    /// Queues transactions for categorisation later, in one round trip (an import's chunk).
+    /// Queues transactions for categorisation later, in one round trip (an import's chunk),
+    /// `QUEUE_ENTRY_IDS` to an entry.
     pub async fn queue_many(&self, ledger: Uuid, transactions: &[Uuid]) {
         if transactions.is_empty() {
             return;
         }
+        let ledger_id = ledger.to_string();
         let mut pipeline = redis::pipe();
-        for transaction in transactions {
+        for ids in contracts::categorization::queue_entries(transactions) {
             pipeline
                 .cmd("XADD")
                 .arg(QUEUE)
@@ -99,9 +101,9 @@ impl MlClient {
                 .arg(1_000_000)
                 .arg("*")
                 .arg("ledger_id")
-                .arg(ledger.to_string())
-                .arg("transaction_id")
-                .arg(transaction.to_string())
+                .arg(&ledger_id)
+                .arg("transaction_ids")
+                .arg(ids)
                 .ignore();
         }
         if let Err(e) = self.redis.pipeline::<()>(&pipeline).await {

@@ -19,8 +19,10 @@ use crate::ledgers::{LedgerError, Ledgers};
 use crate::metrics::MlMetrics;
 
 pub const GROUP: &str = "ml-workers";
-/// Entries per read.
-const BATCH: usize = 100;
+/// Entries per read: with up to `QUEUE_ENTRY_IDS` (50) transactions each, one read is at
+/// most one categorisation batch (1,000).
+const BATCH: usize =
+    contracts::categorization::MAX_BATCH / contracts::categorization::QUEUE_ENTRY_IDS;
 
 pub use service_kit::streams::Entry;
 
@@ -31,22 +33,27 @@ pub struct Job {
     pub transaction: Uuid,
 }
 
-/// Pure: jobs from stream entries (`[id, [field, value, ...]]`); malformed ones are
-/// returned apart so they can be acknowledged and dropped, not retried forever.
+/// Pure: jobs from stream entries (`[id, [field, value, ...]]`), one per transaction id of
+/// an entry's `transaction_ids` (or older `transaction_id`); malformed entries are returned
+/// apart so they can be acknowledged and dropped, not retried forever.
 pub fn parse_entries(entries: Vec<Entry>) -> (Vec<Job>, Vec<String>) {
     let mut jobs = Vec::new();
     let mut malformed = Vec::new();
     for (entry, flat) in entries {
         let fields = service_kit::streams::fields(&flat);
         let parsed = (|| {
-            Some(Job {
-                entry: entry.clone(),
-                ledger: fields.get("ledger_id")?.parse().ok()?,
-                transaction: fields.get("transaction_id")?.parse().ok()?,
-            })
+            let ledger: Uuid = fields.get("ledger_id")?.parse().ok()?;
+            let ids = fields
+                .get("transaction_ids")
+                .or_else(|| fields.get("transaction_id"))?;
+            Some((ledger, contracts::categorization::queue_entry_ids(ids)?))
         })();
         match parsed {
-            Some(job) => jobs.push(job),
+            Some((ledger, ids)) => jobs.extend(ids.into_iter().map(|transaction| Job {
+                entry: entry.clone(),
+                ledger,
+                transaction,
+            })),
             None => malformed.push(entry),
         }
     }
@@ -88,10 +95,12 @@ impl Consumer {
         for (ledger, jobs) in by_ledger {
             match self.complete(ledger, &jobs).await {
                 Ok(()) | Err(LedgerError::UnknownLedger) => {
-                    // Written (or nothing left to write): acknowledge.
-                    let entries: Vec<String> = jobs.into_iter().map(|j| j.entry).collect();
+                    // Written (or nothing left to write): acknowledge. An entry's jobs are
+                    // all of one ledger, so it is acknowledged whole.
+                    done += jobs.len();
+                    let mut entries: Vec<String> = jobs.into_iter().map(|j| j.entry).collect();
+                    entries.dedup();
                     self.ack(&entries).await?;
-                    done += entries.len();
                 }
                 // Left pending: claimed again after `min_idle`.
                 Err(e) => {
@@ -256,6 +265,7 @@ mod tests {
     #[test]
     fn entries_become_jobs_and_malformed_ones_are_set_apart() {
         let (ledger, transaction) = (Uuid::new_v4(), Uuid::new_v4());
+        let (second, third) = (Uuid::new_v4(), Uuid::new_v4());
         let (jobs, malformed) = parse_entries(vec![
             (
                 "1-0".to_owned(),
@@ -267,19 +277,45 @@ mod tests {
                 ],
             ),
             (
+                "1-1".to_owned(),
+                vec![
+                    "ledger_id".to_owned(),
+                    ledger.to_string(),
+                    "transaction_ids".to_owned(),
+                    format!("{second},{third}"),
+                ],
+            ),
+            (
+                "1-2".to_owned(),
+                vec![
+                    "ledger_id".to_owned(),
+                    ledger.to_string(),
+                    "transaction_ids".to_owned(),
+                    format!("{second},oops"),
+                ],
+            ),
+            (
                 "2-0".to_owned(),
                 vec!["ledger_id".to_owned(), "nope".to_owned()],
             ),
             ("3-0".to_owned(), vec!["odd".to_owned()]),
         ]);
+        let job = |entry: &str, transaction| Job {
+            entry: entry.to_owned(),
+            ledger,
+            transaction,
+        };
         assert_eq!(
             jobs,
-            vec![Job {
-                entry: "1-0".to_owned(),
-                ledger,
-                transaction
-            }]
+            vec![
+                job("1-0", transaction),
+                job("1-1", second),
+                job("1-1", third)
+            ]
         );
-        assert_eq!(malformed, vec!["2-0".to_owned(), "3-0".to_owned()]);
+        assert_eq!(
+            malformed,
+            vec!["1-2".to_owned(), "2-0".to_owned(), "3-0".to_owned()]
+        );
     }
 }

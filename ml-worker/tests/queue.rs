@@ -50,7 +50,7 @@ async fn enqueue(redis: &LazyRedis, stream: &str, ledger: Uuid, transaction: Uui
                 .arg("*")
                 .arg("ledger_id")
                 .arg(ledger.to_string())
-                .arg("transaction_id")
+                .arg("transaction_ids")
                 .arg(transaction.to_string()),
         )
         .await

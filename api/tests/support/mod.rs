@@ -323,7 +323,14 @@ pub async fn ml_queued(ledger: Uuid) -> Vec<String> {
                     .find(|p| p.len() == 2 && p[0] == name)
                     .map(|p| p[1].clone())
             };
-            (field("ledger_id")? == ledger).then(|| field("transaction_id"))?
+            let ids = field("transaction_ids").or_else(|| field("transaction_id"))?;
+            (field("ledger_id")? == ledger).then_some(ids)
+        })
+        .flat_map(|ids| {
+            // Newest first within an entry too.
+            let mut ids: Vec<String> = ids.split(',').map(str::to_owned).collect();
+            ids.reverse();
+            ids
         })
         .collect()
 }
