@@ -18,7 +18,7 @@ EXPORT_ROWS=${EXPORT_ROWS:-1000000}
 PORT=${PORT:-18081}
 SERVER_URL=postgres://financetracker:financetracker@127.0.0.1:5432
 export DATABASE_URL=$SERVER_URL/financetracker_bench_imports
-export LISTEN_ADDR=127.0.0.1:$PORT LOG_LEVEL=warn COOKIE_SECURE=false
+export LISTEN_ADDR=127.0.0.1:$PORT LOG_LEVEL=${LOG_LEVEL:-warn} COOKIE_SECURE=false
 export JWT_SECRET=bench-signing-key-0123456789abcdef0123456789
 export IMPORT_MAX_BYTES=$((200 * 1024 * 1024))
 BASE=http://127.0.0.1:$PORT

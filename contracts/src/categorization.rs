@@ -155,9 +155,7 @@ mod tests {
 
     #[test]
     fn queue_entries_hold_at_most_their_share_of_ids_and_read_back_in_order() {
-        let ids: Vec<Uuid> = (0..QUEUE_ENTRY_IDS * 2 + 1)
-            .map(|_| Uuid::new_v4())
-            .collect();
+        let ids: Vec<Uuid> = (0..=QUEUE_ENTRY_IDS * 2).map(|_| Uuid::new_v4()).collect();
         let entries = queue_entries(&ids);
         assert_eq!(entries.len(), 3);
         let read: Vec<Uuid> = entries

@@ -204,6 +204,7 @@ impl ImportWorker {
         let Some((ledger_id, format, file, mapping, account_map)) = loaded else {
             return Ok(());
         };
+        let started = std::time::Instant::now();
         let parsed = read_file(
             axum::body::Bytes::from(file.unwrap_or_default()),
             format_of(&format),
@@ -227,6 +228,7 @@ impl ImportWorker {
                 .await?;
         drop(db);
         let total = plan.rows.len();
+        let planned = started.elapsed();
         let pending = pending_chunks(total, self.chunk_rows, &written);
         let mut months: Vec<NaiveDate> = Vec::new();
         let mut writes = futures_util::stream::iter(pending)
@@ -246,6 +248,13 @@ impl ImportWorker {
             self.report_progress(id, ledger_id, total).await?;
         }
         drop(writes);
+        tracing::info!(
+            %id,
+            rows = total,
+            read_and_plan_ms = planned.as_millis(),
+            write_ms = started.elapsed().saturating_sub(planned).as_millis(),
+            "import written"
+        );
         let finished: Option<(i32, i32, i32)> = sqlx::query_as(
             "UPDATE imports SET status = 'completed', completed_at = now(), updated_at = now(), file = NULL,
                     committed_rows = c.rows, inserted_rows = c.inserted
@@ -343,29 +352,25 @@ impl ImportWorker {
         if claimed == 0 {
             return Ok(None);
         }
-        // A category the file gave is the user's own choice, made in their previous app.
-        let returned: Vec<(Uuid, NaiveDate, bool, Uuid, String)> = sqlx::query_as(
-            "INSERT INTO transactions (ledger_id, account_id, booked_on, amount, payee, description,
-                                       import_id, import_job_id, category_id, category_source)
-             SELECT $1, r.account_id, r.booked_on, r.amount, r.payee, r.description, r.import_id, $8,
-                    r.category_id, CASE WHEN r.category_id IS NOT NULL THEN 'user'::category_source END
-             FROM UNNEST($2::uuid[], $3::date[], $4::numeric[], $5::text[], $6::text[], $7::text[], $9::uuid[])
-                  AS r(account_id, booked_on, amount, payee, description, import_id, category_id)
-             ON CONFLICT (account_id, import_id) WHERE import_id IS NOT NULL DO NOTHING
-             RETURNING id, booked_on, category_id IS NULL, account_id, import_id",
-        )
-        .bind(ledger_id)
-        .bind(rows.iter().map(|r| r.account_id).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.date).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.amount).collect::<Vec<Decimal>>())
-        .bind(rows.iter().map(|r| r.payee.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.description.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.import_id.as_str()).collect::<Vec<_>>())
-        .bind(id)
-        .bind(rows.iter().map(|r| r.category_id).collect::<Vec<_>>())
-        .fetch_all(&mut *tx)
-        .await?;
-        let parts = split_parts(rows, &returned);
+        // Ids made here, time-ordered (UUIDv7), so the primary key grows at its right edge
+        // and the insert need not return them. Rows the preview found new usually all are:
+        // a plain insert, and only if another writer (or a repeated id in the chunk) beat
+        // it to an import id, again skipping those.
+        let ids: Vec<Uuid> = rows.iter().map(|_| Uuid::now_v7()).collect();
+        let mut attempt = sqlx::Acquire::begin(&mut tx).await?;
+        let inserted: HashSet<Uuid> =
+            match insert_rows(&mut attempt, id, ledger_id, rows, &ids, false).await {
+                Ok(inserted) => {
+                    attempt.commit().await?;
+                    inserted
+                }
+                Err(e) if is_duplicate_import_id(&e) => {
+                    attempt.rollback().await?;
+                    insert_rows(&mut tx, id, ledger_id, rows, &ids, true).await?
+                }
+                Err(e) => return Err(e.into()),
+            };
+        let parts = split_parts(rows, &ids, &inserted);
         if !parts.transaction_ids.is_empty() {
             sqlx::query(
                 "INSERT INTO transaction_splits (transaction_id, position, ledger_id, category_id, amount, memo)
@@ -382,11 +387,19 @@ impl ImportWorker {
             .execute(&mut *tx)
             .await?;
         }
-        // A split row is categorised by its parts: it does not need the model either.
-        let split: HashSet<Uuid> = parts.transaction_ids.iter().copied().collect();
-        let inserted: Vec<(Uuid, NaiveDate, bool)> = returned
-            .into_iter()
-            .map(|(id, day, open, _, _)| (id, day, open && !split.contains(&id)))
+        // Rows the file categorised, or split (categorised by their parts), do not need
+        // the model.
+        let inserted: Vec<(Uuid, NaiveDate, bool)> = rows
+            .iter()
+            .zip(&ids)
+            .filter(|(_, row_id)| inserted.contains(row_id))
+            .map(|(row, row_id)| {
+                (
+                    *row_id,
+                    row.date,
+                    row.category_id.is_none() && row.splits.is_empty(),
+                )
+            })
             .collect();
         sqlx::query(
             "UPDATE import_chunks SET inserted = $3 WHERE import_id = $1 AND first_row = $2",
@@ -401,6 +414,64 @@ impl ImportWorker {
     }
 }
 
+/// Inserts a chunk's rows with the given ids; returns the ids inserted. Without
+/// `skip_duplicates` an import id the account has already fails the whole insert (and every
+/// row is inserted when it succeeds); with it, such rows are left out.
+async fn insert_rows(
+    db: &mut sqlx::PgConnection,
+    import: Uuid,
+    ledger_id: Uuid,
+    rows: &[PlannedRow],
+    ids: &[Uuid],
+    skip_duplicates: bool,
+) -> Result<HashSet<Uuid>, sqlx::Error> {
+    // A category the file gave is the user's own choice, made in their previous app.
+    let insert = "INSERT INTO transactions (id, ledger_id, account_id, booked_on, amount, payee, description,
+                                   import_id, import_job_id, category_id, category_source)
+         SELECT r.id, $1, r.account_id, r.booked_on, r.amount, r.payee, r.description, r.import_id, $8,
+                r.category_id, CASE WHEN r.category_id IS NOT NULL THEN 'user'::category_source END
+         FROM UNNEST($2::uuid[], $3::date[], $4::numeric[], $5::text[], $6::text[], $7::text[], $9::uuid[], $10::uuid[])
+              AS r(account_id, booked_on, amount, payee, description, import_id, category_id, id)";
+    let sql = if skip_duplicates {
+        format!(
+            "{insert} ON CONFLICT (account_id, import_id) WHERE import_id IS NOT NULL DO NOTHING RETURNING id"
+        )
+    } else {
+        insert.to_owned()
+    };
+    let query = sqlx::query_scalar::<_, Uuid>(&sql)
+        .bind(ledger_id)
+        .bind(rows.iter().map(|r| r.account_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.date).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.amount).collect::<Vec<Decimal>>())
+        .bind(rows.iter().map(|r| r.payee.as_str()).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|r| r.description.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|r| r.import_id.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(import)
+        .bind(rows.iter().map(|r| r.category_id).collect::<Vec<_>>())
+        .bind(ids);
+    if skip_duplicates {
+        Ok(query.fetch_all(&mut *db).await?.into_iter().collect())
+    } else {
+        query.fetch_all(&mut *db).await?;
+        Ok(ids.iter().copied().collect())
+    }
+}
+
+/// Pure: whether an insert failed on an import id its account already has.
+fn is_duplicate_import_id(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|e| e.constraint() == Some("transactions_account_import_key"))
+}
+
 /// The split parts of a chunk's inserted rows, as columns for one `UNNEST` insert.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SplitColumns {
@@ -411,25 +482,16 @@ pub struct SplitColumns {
     pub memos: Vec<String>,
 }
 
-/// Pure: the parts to write for the rows the insert returned as `(id, .., account, import
-/// id)`; a row skipped as a duplicate returns nothing and gets no parts (nor does a second
-/// row of the chunk with the same id, which the insert skipped).
-pub fn split_parts(
-    rows: &[PlannedRow],
-    returned: &[(Uuid, NaiveDate, bool, Uuid, String)],
-) -> SplitColumns {
-    let mut ids: HashMap<(Uuid, &str), Uuid> = returned
-        .iter()
-        .map(|(id, _, _, account, import_id)| ((*account, import_id.as_str()), *id))
-        .collect();
+/// Pure: the parts to write for `rows` (given `ids`, in order) of which those in
+/// `inserted` were written; a row skipped as a duplicate gets no parts.
+pub fn split_parts(rows: &[PlannedRow], ids: &[Uuid], inserted: &HashSet<Uuid>) -> SplitColumns {
     let mut out = SplitColumns::default();
-    // In order: the first row with an id is the one the insert kept.
-    for row in rows {
-        let Some(id) = ids.remove(&(row.account_id, row.import_id.as_str())) else {
+    for (row, id) in rows.iter().zip(ids) {
+        if !inserted.contains(id) {
             continue;
-        };
+        }
         for (position, part) in row.splits.iter().enumerate() {
-            out.transaction_ids.push(id);
+            out.transaction_ids.push(*id);
             out.positions
                 .push(i16::try_from(position).unwrap_or(i16::MAX));
             out.category_ids.push(part.category_id);
@@ -461,6 +523,39 @@ pub fn pending_chunks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_parts_are_written_for_inserted_rows_only_in_their_order() {
+        use super::super::plan::PlannedSplit;
+        let part = |memo: &str| PlannedSplit {
+            category_id: Uuid::nil(),
+            amount: Decimal::ONE,
+            memo: memo.to_owned(),
+        };
+        let row = |splits: Vec<PlannedSplit>| PlannedRow {
+            line: 1,
+            account_id: Uuid::nil(),
+            date: NaiveDate::from_ymd_opt(2024, 1, 5).expect("date"),
+            amount: Decimal::TWO,
+            payee: String::new(),
+            description: "x".to_owned(),
+            import_id: "h".to_owned(),
+            category_id: None,
+            splits,
+        };
+        let rows = [
+            row(vec![part("a"), part("b")]),
+            row(vec![part("skipped")]),
+            row(Vec::new()),
+            row(vec![part("c")]),
+        ];
+        let ids: Vec<Uuid> = rows.iter().map(|_| Uuid::now_v7()).collect();
+        let inserted: HashSet<Uuid> = [ids[0], ids[2], ids[3]].into();
+        let parts = split_parts(&rows, &ids, &inserted);
+        assert_eq!(parts.transaction_ids, [ids[0], ids[0], ids[3]]);
+        assert_eq!(parts.positions, [0, 1, 0]);
+        assert_eq!(parts.memos, ["a", "b", "c"]);
+    }
 
     #[test]
     fn pending_chunks_skip_what_is_written_and_cover_the_rest() {
