@@ -53,4 +53,23 @@ for name in ["minilm-l6-v2-int8", "minilm-l6-v2-fp32", "knn", "tfidf"]:
     distinct = f"{mean('accuracy_unique'):.3f}" if "accuracy_unique" in rows[0] else "n/a"
     print(f"| {label} | {mean('accuracy'):.3f} | {distinct} | {mean('macro_f1'):.3f} | {mean('coverage_at_threshold'):.3f} | {mean('accuracy_at_threshold'):.3f} | {mean('calibration_error'):.3f} | {mean('baseline_majority'):.3f} |")
 print()
+# One split's bins hold 7 to 45 rows: pooled over the splits, a bin's accuracy has a
+# standard error of about a third as much, which says whether a gap is the model's or chance.
+rows = [json.loads(l) for l in open(f"{work}/minilm-l6-v2-int8.jsonl")]
+pooled = {}
+for r in rows:
+    for b in r["reliability"]:
+        n, conf, right = pooled.get(b["from"], (0, 0.0, 0.0))
+        pooled[b["from"]] = (n + b["rows"], conf + b["mean_confidence"] * b["rows"], right + b["accuracy"] * b["rows"])
+total = sum(n for n, _, _ in pooled.values())
+print(f"Reliability of minilm-l6-v2-int8's top suggestion, the {len(rows)} test splits pooled ({total} rows):\n")
+print("| confidence | rows | mean confidence | accuracy | ± (1 s.e.) |")
+print("|---|---|---|---|---|")
+gap = 0.0
+for start in sorted(pooled):
+    n, conf, right = pooled[start]
+    accuracy = right / n
+    gap += abs(conf / n - accuracy) * n / total
+    print(f"| {start:.1f}–{start + 0.1:.1f} | {n} | {conf / n:.3f} | {accuracy:.3f} | {(accuracy * (1 - accuracy) / n) ** 0.5:.3f} |")
+print(f"\nCalibration error of the pooled table: {gap:.3f}.\n")
 PY
