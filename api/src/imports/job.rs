@@ -353,9 +353,10 @@ impl ImportWorker {
             return Ok(None);
         }
         // Ids made here, time-ordered (UUIDv7), so the primary key grows at its right edge
-        // and the insert need not return them. Rows the preview found new usually all are:
-        // a plain insert, and only if another writer (or a repeated id in the chunk) beat
-        // it to an import id, again skipping those.
+        // and the insert need not return them. A plain insert first; it stops at the first
+        // import id already there (a file overlapping an earlier one, a repeated id in the
+        // chunk, another writer first), and the chunk is written again skipping those. An
+        // overlap is usually a few rows at a file's edges, so few chunks pay twice.
         let ids: Vec<Uuid> = rows.iter().map(|_| Uuid::now_v7()).collect();
         let mut attempt = sqlx::Acquire::begin(&mut tx).await?;
         let inserted: HashSet<Uuid> =
