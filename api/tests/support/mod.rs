@@ -323,14 +323,13 @@ pub async fn ml_queued(ledger: Uuid) -> Vec<String> {
                     .find(|p| p.len() == 2 && p[0] == name)
                     .map(|p| p[1].clone())
             };
-            let ids = field("transaction_ids").or_else(|| field("transaction_id"))?;
+            let ids = field("transaction_ids")?;
             (field("ledger_id")? == ledger).then_some(ids)
         })
         .flat_map(|ids| {
-            // Newest first within an entry too.
-            let mut ids: Vec<String> = ids.split(',').map(str::to_owned).collect();
-            ids.reverse();
-            ids
+            // Read as the worker reads an entry; newest first within an entry too.
+            let ids = contracts::categorization::queue_entry_ids(&ids).expect("queued ids");
+            ids.into_iter().rev().map(|id| id.to_string())
         })
         .collect()
 }
