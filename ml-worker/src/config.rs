@@ -67,6 +67,11 @@ pub struct EvalArgs {
     /// the same rows (`bench/categorization/tfidf_baseline.py`).
     #[arg(long, value_name = "DIR")]
     pub write_split: Option<PathBuf>,
+
+    /// Also write each test row with the best guess and its confidence as a CSV
+    /// (`description`, `amount`, `category`, `predicted`, `confidence`).
+    #[arg(long, value_name = "FILE")]
+    pub write_predictions: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

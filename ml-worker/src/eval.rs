@@ -329,14 +329,13 @@ pub fn score(
     }
 }
 
-/// Trains on `train`, predicts `test` and scores it.
-pub fn evaluate(
+/// Trains on `train` and predicts each row of `test`: up to three categories, best first.
+pub fn predict(
     train: &[Row],
     test: &[Row],
     embed: &crate::classifier::Embed<'_>,
-    model_version: &str,
     method: Method,
-) -> Report {
+) -> Vec<Vec<Prediction>> {
     let examples: Vec<Example> = train
         .iter()
         .map(|r| Example {
@@ -352,8 +351,43 @@ pub fn evaluate(
         .iter()
         .map(|r| (r.description.as_str(), Direction::of(r.amount)))
         .collect();
-    let predictions = classifier.predict(&items, embed);
-    score(train, test, &predictions, model_version)
+    classifier.predict(&items, embed)
+}
+
+/// Writes each test row with the model's best guess as a CSV (`description`, `amount`,
+/// `category`, `predicted`, `confidence`), to see what it gets wrong and how sure it was.
+pub fn write_predictions(
+    path: &Path,
+    test: &[Row],
+    predictions: &[Vec<Prediction>],
+) -> Result<(), EvalError> {
+    let failed = |reason: String| EvalError::Data {
+        path: path.display().to_string(),
+        reason,
+    };
+    let mut writer = csv::Writer::from_path(path).map_err(|e| failed(e.to_string()))?;
+    writer
+        .write_record([
+            "description",
+            "amount",
+            "category",
+            "predicted",
+            "confidence",
+        ])
+        .map_err(|e| failed(e.to_string()))?;
+    for (row, ranked) in test.iter().zip(predictions) {
+        let best = ranked.first();
+        writer
+            .write_record([
+                row.description.as_str(),
+                &row.amount.to_string(),
+                row.category.as_str(),
+                best.map_or("", |p| p.category.as_str()),
+                &best.map_or(0.0, |p| p.confidence).to_string(),
+            ])
+            .map_err(|e| failed(e.to_string()))?;
+    }
+    writer.flush().map_err(|e| failed(e.to_string()))
 }
 
 #[cfg(test)]

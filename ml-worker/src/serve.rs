@@ -120,7 +120,11 @@ pub fn eval(config: &Config, args: &EvalArgs) -> Result<(), Error> {
     } else {
         crate::classifier::Method::LogisticRegression
     };
-    let report = eval::evaluate(&train, &test, &embed, &embedder.manifest().version, method);
+    let predictions = eval::predict(&train, &test, &embed, method);
+    if let Some(path) = &args.write_predictions {
+        eval::write_predictions(path, &test, &predictions)?;
+    }
+    let report = eval::score(&train, &test, &predictions, &embedder.manifest().version);
     if args.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {

@@ -15,6 +15,7 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn eval_beats_the_majority_class_by_far_and_reports_every_metric() {
+    let predictions = std::env::temp_dir().join(format!("eval-{}.csv", std::process::id()));
     let output = Command::new(WORKER)
         .args(["eval", "--data"])
         .arg(fixture())
@@ -27,6 +28,8 @@ fn eval_beats_the_majority_class_by_far_and_reports_every_metric() {
             "--model-dir",
         ])
         .arg(testkit::model_dir())
+        .arg("--write-predictions")
+        .arg(&predictions)
         .output()
         .expect("run");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -57,6 +60,30 @@ fn eval_beats_the_majority_class_by_far_and_reports_every_metric() {
         report["n_train"].as_u64().expect("n") + report["n_test"].as_u64().expect("n"),
         450
     );
+
+    // The rows written are the rows scored: their share of right guesses is the accuracy.
+    let mut reader = csv::Reader::from_path(&predictions).expect("predictions written");
+    assert_eq!(
+        reader.headers().expect("header"),
+        vec![
+            "description",
+            "amount",
+            "category",
+            "predicted",
+            "confidence"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    std::fs::remove_file(&predictions).expect("cleanup");
+    assert_eq!(rows.len() as u64, report["n_test"].as_u64().expect("n"));
+    let right = rows.iter().filter(|r| r[2] == r[3]).count();
+    #[allow(clippy::cast_precision_loss)]
+    let share = right as f64 / rows.len() as f64;
+    assert!((share - accuracy).abs() < 1e-9, "{share} vs {report}");
+    assert!(rows.iter().all(|r| {
+        let confidence: f64 = r[4].parse().expect("confidence");
+        (0.0..=1.0).contains(&confidence)
+    }));
 }
 
 #[test]
