@@ -100,9 +100,9 @@ impl MlClient {
                 .arg("~")
                 .arg(1_000_000)
                 .arg("*")
-                .arg("ledger_id")
+                .arg(contracts::categorization::QUEUE_LEDGER_FIELD)
                 .arg(&ledger_id)
-                .arg("transaction_ids")
+                .arg(contracts::categorization::QUEUE_IDS_FIELD)
                 .arg(ids)
                 .ignore();
         }

@@ -140,24 +140,10 @@ async fn a_month_shows_budgeted_spent_and_available_and_alerts_once_per_threshol
         "each threshold once"
     );
 
-    let redis_url = testkit::stores::redis_url();
-    let mut redis = redis::Client::open(redis_url)
-        .expect("url")
-        .get_multiplexed_async_connection()
+    let thresholds: Vec<i64> = support::events(ledger, "budget.alert")
         .await
-        .expect("redis");
-    let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XRANGE")
-        .arg(service_kit::events::stream_key(ledger))
-        .arg("-")
-        .arg("+")
-        .query_async(&mut redis)
-        .await
-        .expect("xrange");
-    let thresholds: Vec<i64> = entries
         .iter()
-        .filter(|(_, fields)| fields.contains(&("type".to_owned(), "budget.alert".to_owned())))
-        .filter_map(|(_, fields)| fields.iter().find(|(k, _)| k == "data"))
-        .filter_map(|(_, data)| serde_json::from_str::<Value>(data).ok()?["threshold"].as_i64())
+        .filter_map(|data| data["threshold"].as_i64())
         .collect();
     assert_eq!(thresholds, [80, 100], "one event per alert");
 }

@@ -74,6 +74,7 @@ async fn a_known_merchant_is_applied_and_an_unknown_one_suggested(pool: PgPool) 
     assert_eq!(body["category_source"], "ml");
     assert_eq!(body["ml_model_version"], "minilm-l6-v2-int8");
     assert_eq!(body["ml_confidence"], json!(1.0));
+    let applied = body["id"].clone();
 
     // A merchant never seen: the model's guesses are kept, not applied, unless sure.
     let (status, body) = alice
@@ -84,6 +85,27 @@ async fn a_known_merchant_is_applied_and_an_unknown_one_suggested(pool: PgPool) 
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    // Both results are announced, in the one shape the workers send too.
+    let completed = support::events(ledger, contracts::categorization::COMPLETED_EVENT).await;
+    let event = |id: &Value| {
+        completed
+            .iter()
+            .find(|e| e["transaction_id"] == *id)
+            .unwrap_or_else(|| panic!("no event for {id}: {completed:?}"))
+            .clone()
+    };
+    assert_eq!(
+        event(&applied),
+        json!({ "transaction_id": applied, "category_id": transport,
+                "model_version": "minilm-l6-v2-int8", "confidence": 1.0, "suggestions": [] })
+    );
+    let guessed = event(&body["id"]);
+    if body["category_id"].is_null() {
+        assert_eq!(guessed["category_id"], Value::Null);
+        assert_eq!(guessed["suggestions"], body["ml_suggestions"]);
+    } else {
+        assert_eq!(guessed["category_id"], body["category_id"]);
+    }
     if body["category_id"].is_null() {
         let list = body["ml_suggestions"]
             .as_array()

@@ -9,6 +9,11 @@ use uuid::Uuid;
 /// [`QUEUE_ENTRY_IDS`]), the workers consume them in one group. An entry with a single
 /// `transaction_id` field, as earlier versions wrote, is read as well.
 pub const QUEUE_STREAM: &str = "ft:ml:queue";
+/// A queue entry's fields: its ledger, its transactions (see [`queue_entries`]), and the
+/// single transaction of an entry from an earlier version.
+pub const QUEUE_LEDGER_FIELD: &str = "ledger_id";
+pub const QUEUE_IDS_FIELD: &str = "transaction_ids";
+pub const QUEUE_LEGACY_ID_FIELD: &str = "transaction_id";
 
 /// Transaction ids per queue entry, at most. An import queues 100,000 rows in 2,000 entries
 /// rather than 100,000 (a Redis round of work and about 90 bytes of memory each), and a
@@ -149,6 +154,84 @@ pub fn decide(model_version: &str, suggestions: Vec<Suggestion>, threshold: f32)
     }
 }
 
+/// The event type of a categorisation's result on the ledger's event stream.
+pub const COMPLETED_EVENT: &str = "categorization.completed";
+
+/// The data of a [`COMPLETED_EVENT`]: what the model decided for one transaction. The API
+/// sends it for a transaction categorised on creation, a worker for a queued one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Completed {
+    pub transaction_id: Uuid,
+    /// The category applied; `None` when the suggestions were too weak to apply.
+    pub category_id: Option<Uuid>,
+    pub model_version: String,
+    /// The applied category's confidence; `None` with suggestions.
+    pub confidence: Option<f32>,
+    /// Kept for one-click acceptance, best first; empty when a category was applied.
+    pub suggestions: Vec<Suggestion>,
+}
+
+impl Completed {
+    /// Pure: the event for `decision` about `transaction_id`; `None` when there was nothing
+    /// to say (no suggestion at all).
+    pub fn of(transaction_id: Uuid, decision: &Decision) -> Option<Self> {
+        match decision {
+            Decision::Apply {
+                category_id,
+                confidence,
+                model_version,
+            } => Some(Self {
+                transaction_id,
+                category_id: Some(*category_id),
+                model_version: model_version.clone(),
+                confidence: Some(*confidence),
+                suggestions: Vec::new(),
+            }),
+            Decision::Suggest {
+                suggestions,
+                model_version,
+            } => Some(Self {
+                transaction_id,
+                category_id: None,
+                model_version: model_version.clone(),
+                confidence: None,
+                suggestions: suggestions.clone(),
+            }),
+            Decision::Nothing => None,
+        }
+    }
+
+    /// Pure: the event that a transaction's stored columns stand for, if they hold a result
+    /// of the model's: a category the model applied (`source` `ml`), or suggestions still
+    /// unanswered. `None` for one a person categorised, or one the model has not seen.
+    pub fn stored(
+        transaction_id: Uuid,
+        category_id: Option<Uuid>,
+        source: Option<&str>,
+        model_version: Option<String>,
+        confidence: Option<f32>,
+        suggestions: Option<StoredSuggestions>,
+    ) -> Option<Self> {
+        match (category_id, source, suggestions) {
+            (Some(category_id), Some("ml"), _) => Some(Self {
+                transaction_id,
+                category_id: Some(category_id),
+                model_version: model_version.unwrap_or_default(),
+                confidence,
+                suggestions: Vec::new(),
+            }),
+            (None, _, Some(stored)) => Some(Self {
+                transaction_id,
+                category_id: None,
+                model_version: stored.model_version,
+                confidence: None,
+                suggestions: stored.suggestions,
+            }),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +286,56 @@ mod tests {
             Decision::Suggest { suggestions, .. } if suggestions.len() == 2
         ));
         assert_eq!(decide("m1", Vec::new(), 0.7), Decision::Nothing);
+    }
+
+    #[test]
+    fn a_stored_result_of_the_model_reads_back_as_the_event_it_was_sent_as() {
+        let (transaction, category) = (Uuid::new_v4(), Uuid::new_v4());
+        let suggestions = vec![Suggestion {
+            category_id: category,
+            confidence: 0.4,
+        }];
+        let applied = decide("m1", suggestions.clone(), 0.3);
+        assert_eq!(
+            Completed::stored(
+                transaction,
+                Some(category),
+                Some("ml"),
+                Some("m1".to_owned()),
+                Some(0.4),
+                None
+            ),
+            Completed::of(transaction, &applied)
+        );
+        let kept = decide("m1", suggestions.clone(), 0.7);
+        let stored = StoredSuggestions {
+            model_version: "m1".to_owned(),
+            suggestions,
+        };
+        assert_eq!(
+            Completed::stored(transaction, None, None, None, None, Some(stored.clone())),
+            Completed::of(transaction, &kept)
+        );
+        assert!(Completed::of(transaction, &kept).is_some());
+        // A person's choice, with or without suggestions before it, is not the model's.
+        assert_eq!(
+            Completed::stored(
+                transaction,
+                Some(category),
+                Some("user"),
+                None,
+                None,
+                Some(stored)
+            ),
+            None
+        );
+        assert_eq!(
+            Completed::stored(transaction, None, None, None, None, None),
+            None
+        );
+        assert_eq!(
+            Completed::of(transaction, &decide("m1", Vec::new(), 0.7)),
+            None
+        );
     }
 }

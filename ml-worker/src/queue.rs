@@ -9,7 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use contracts::categorization::{Decision, StoredSuggestions, decide};
+use contracts::categorization::{
+    COMPLETED_EVENT, Completed, Decision, QUEUE_IDS_FIELD, QUEUE_LEDGER_FIELD,
+    QUEUE_LEGACY_ID_FIELD, StoredSuggestions, decide,
+};
 use service_kit::events::Events;
 use service_kit::streams::GroupReader;
 use sqlx::PgPool;
@@ -42,10 +45,10 @@ pub fn parse_entries(entries: Vec<Entry>) -> (Vec<Job>, Vec<String>) {
     for (entry, flat) in entries {
         let fields = service_kit::streams::fields(&flat);
         let parsed = (|| {
-            let ledger: Uuid = fields.get("ledger_id")?.parse().ok()?;
+            let ledger: Uuid = fields.get(QUEUE_LEDGER_FIELD)?.parse().ok()?;
             let ids = fields
-                .get("transaction_ids")
-                .or_else(|| fields.get("transaction_id"))?;
+                .get(QUEUE_IDS_FIELD)
+                .or_else(|| fields.get(QUEUE_LEGACY_ID_FIELD))?;
             Some((ledger, contracts::categorization::queue_entry_ids(ids)?))
         })();
         match parsed {
@@ -81,8 +84,8 @@ impl Consumer {
     /// One round: entries abandoned by others first, then new ones (waiting up to `block`).
     /// Returns how many jobs were completed (failed ones stay pending, to be claimed again).
     pub async fn run_once(&self, block: Duration) -> Result<usize, String> {
-        let entries = self.reader.next(BATCH, block).await?;
-        let (jobs, malformed) = parse_entries(entries);
+        let delivery = self.reader.next(BATCH, block).await?;
+        let (jobs, malformed) = parse_entries(delivery.entries);
         if !malformed.is_empty() {
             tracing::warn!(count = malformed.len(), "malformed queue entries dropped");
             self.ack(&malformed).await?;
@@ -93,7 +96,7 @@ impl Consumer {
             by_ledger.entry(job.ledger).or_default().push(job);
         }
         for (ledger, jobs) in by_ledger {
-            match self.complete(ledger, &jobs).await {
+            match self.complete(ledger, &jobs, delivery.claimed).await {
                 Ok(()) | Err(LedgerError::UnknownLedger) => {
                     // Written (or nothing left to write): acknowledge. An entry's jobs are
                     // all of one ledger, so it is acknowledged whole.
@@ -116,9 +119,16 @@ impl Consumer {
     }
 
     /// Categorises the ledger's queued transactions that still have no category and writes
-    /// each result, applied or as suggestions, by the ledger's threshold.
-    async fn complete(&self, ledger: Uuid, jobs: &[Job]) -> Result<(), LedgerError> {
+    /// each result, applied or as suggestions, by the ledger's threshold. Jobs `claimed` from
+    /// a reader that died may have been written but not announced: what the model already
+    /// wrote for them is announced again (a listener may hear a result twice, never not at
+    /// all).
+    async fn complete(&self, ledger: Uuid, jobs: &[Job], claimed: bool) -> Result<(), LedgerError> {
         let ids: Vec<Uuid> = jobs.iter().map(|j| j.transaction).collect();
+        let mut announced: Vec<Completed> = Vec::new();
+        if claimed {
+            announced.extend(self.stored_results(ledger, &ids).await?);
+        }
         let rows: Vec<(Uuid, String, f64, f32)> = sqlx::query_as(
             "SELECT t.id, trim(t.payee || ' ' || t.description), t.amount::float8,
                     l.ml_auto_apply_threshold
@@ -132,6 +142,7 @@ impl Consumer {
         .fetch_all(&self.db)
         .await?;
         if rows.is_empty() {
+            self.announce(ledger, announced).await;
             return Ok(());
         }
         let items = rows
@@ -141,18 +152,14 @@ impl Consumer {
         let predictions = self.ledgers.categorize(ledger, items).await?;
         let version = self.ledgers.embedder().manifest().version.clone();
         let mut tx = self.db.begin().await?;
-        // What this worker wrote (another worker, or a person, may have been first),
-        // announced after commit: (transaction, category, suggestions).
+        // What this worker wrote (another worker, or a person, may have been first) is
+        // announced after commit.
         let mut outcomes: Vec<&'static str> = Vec::with_capacity(rows.len());
-        let mut announced: Vec<(
-            Uuid,
-            Option<Uuid>,
-            Vec<contracts::categorization::Suggestion>,
-        )> = Vec::new();
         for ((id, _, _, threshold), ranked) in rows.iter().zip(predictions) {
             let suggestions = crate::routes::suggestions(ranked);
             let decision = decide(&version, suggestions, *threshold);
             outcomes.push(decision.outcome());
+            let completed = Completed::of(*id, &decision);
             match decision {
                 Decision::Apply {
                     category_id,
@@ -172,7 +179,7 @@ impl Consumer {
                     .execute(&mut *tx)
                     .await?;
                     if written.rows_affected() == 1 {
-                        announced.push((*id, Some(category_id), Vec::new()));
+                        announced.extend(completed);
                     }
                 }
                 Decision::Suggest {
@@ -186,12 +193,12 @@ impl Consumer {
                     .bind(id)
                     .bind(sqlx::types::Json(StoredSuggestions {
                         model_version,
-                        suggestions: suggestions.clone(),
+                        suggestions,
                     }))
                     .execute(&mut *tx)
                     .await?;
                     if written.rows_affected() == 1 {
-                        announced.push((*id, None, suggestions));
+                        announced.extend(completed);
                     }
                 }
                 Decision::Nothing => {}
@@ -205,18 +212,58 @@ impl Consumer {
                 .with_label_values(&[&version, outcome])
                 .inc();
         }
-        for (id, category_id, suggestions) in announced {
-            let data = serde_json::json!({
-                "transaction_id": id,
-                "category_id": category_id,
-                "model_version": version,
-                "suggestions": suggestions,
-            });
+        self.announce(ledger, announced).await;
+        Ok(())
+    }
+
+    /// What the model already wrote for the ledger's transactions `ids`, as the events it
+    /// was (or should have been) announced with.
+    async fn stored_results(
+        &self,
+        ledger: Uuid,
+        ids: &[Uuid],
+    ) -> Result<Vec<Completed>, LedgerError> {
+        type Stored = (
+            Uuid,
+            Option<Uuid>,
+            Option<String>,
+            Option<String>,
+            Option<f32>,
+            Option<sqlx::types::Json<StoredSuggestions>>,
+        );
+        let rows: Vec<Stored> = sqlx::query_as(
+            "SELECT id, category_id, category_source::text, ml_model_version, ml_confidence,
+                    ml_suggestions
+             FROM transactions
+             WHERE ledger_id = $1 AND id = ANY($2)
+               AND (category_source = 'ml' OR (category_id IS NULL AND ml_suggestions IS NOT NULL))
+             ORDER BY array_position($2, id)",
+        )
+        .bind(ledger)
+        .bind(ids)
+        .fetch_all(&self.db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, category, source, version, confidence, suggestions)| {
+                Completed::stored(
+                    id,
+                    category,
+                    source.as_deref(),
+                    version,
+                    confidence,
+                    suggestions.map(|s| s.0),
+                )
+            })
+            .collect())
+    }
+
+    async fn announce(&self, ledger: Uuid, announced: Vec<Completed>) {
+        for completed in announced {
             self.events
-                .publish(ledger, "categorization.completed", &data)
+                .publish(ledger, COMPLETED_EVENT, &completed)
                 .await;
         }
-        Ok(())
     }
 
     /// Sets the queue gauges from the group's backlog (left as they were if Redis cannot

@@ -57,6 +57,67 @@ async fn enqueue(redis: &LazyRedis, stream: &str, ledger: Uuid, transaction: Uui
         .expect("xadd");
 }
 
+/// A queue consumer named `survivor` on `stream`, claiming entries idle for 200 ms.
+fn consumer(pool: &PgPool, redis: &LazyRedis, stream: &str) -> Consumer {
+    let embedder = Embedder::load(&models(), "minilm-l6-v2-int8", 2).expect("model");
+    Consumer {
+        events: service_kit::events::Events::new(redis.clone()),
+        reader: service_kit::streams::GroupReader {
+            redis: redis.clone(),
+            stream: stream.to_owned(),
+            group: "ml-workers".to_owned(),
+            name: "survivor".to_owned(),
+            min_idle: Duration::from_millis(200),
+        },
+        db: pool.clone(),
+        ledgers: Arc::new(Ledgers::new(pool.clone(), Arc::new(embedder))),
+        metrics: ml_worker::metrics::MlMetrics::register(&service_kit::metrics::Metrics::new("ml")),
+    }
+}
+
+/// A worker named `crashed` reads every waiting entry and never acknowledges any.
+async fn crashed_worker_takes_everything(redis: &LazyRedis, stream: &str) {
+    let _: redis::Value = redis
+        .query(
+            redis::cmd("XREADGROUP")
+                .arg("GROUP")
+                .arg("ml-workers")
+                .arg("crashed")
+                .arg("COUNT")
+                .arg(10)
+                .arg("STREAMS")
+                .arg(stream)
+                .arg(">"),
+        )
+        .await
+        .expect("read");
+}
+
+/// The data of the ledger's `categorization.completed` events, oldest first.
+async fn completed_events(redis: &LazyRedis, ledger: Uuid) -> Vec<serde_json::Value> {
+    let events: Vec<(String, Vec<(String, String)>)> = redis
+        .query(
+            redis::cmd("XRANGE")
+                .arg(service_kit::events::stream_key(ledger))
+                .arg("-")
+                .arg("+"),
+        )
+        .await
+        .expect("xrange");
+    events
+        .into_iter()
+        .filter(|(_, fields)| {
+            fields
+                .iter()
+                .any(|(k, v)| k == "type" && v == contracts::categorization::COMPLETED_EVENT)
+        })
+        .filter_map(|(_, fields)| {
+            let (_, data) = fields.into_iter().find(|(k, _)| k == "data")?;
+            Some(serde_json::from_str(&data).expect("event data is JSON"))
+        })
+        .collect()
+}
+
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPool) {
     let (ledger, categories) = ledger(&pool).await;
@@ -81,20 +142,7 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     for id in [known, unknown, settled] {
         enqueue(&redis, &stream, ledger, id).await;
     }
-    let embedder = Embedder::load(&models(), "minilm-l6-v2-int8", 2).expect("model");
-    let consumer = Consumer {
-        events: service_kit::events::Events::new(redis.clone()),
-        reader: service_kit::streams::GroupReader {
-            redis: redis.clone(),
-            stream: stream.clone(),
-            group: "ml-workers".to_owned(),
-            name: "survivor".to_owned(),
-            min_idle: Duration::from_millis(200),
-        },
-        db: pool.clone(),
-        ledgers: Arc::new(Ledgers::new(pool.clone(), Arc::new(embedder))),
-        metrics: ml_worker::metrics::MlMetrics::register(&service_kit::metrics::Metrics::new("ml")),
-    };
+    let consumer = consumer(&pool, &redis, &stream);
     consumer.ensure_group().await.expect("group");
     assert_eq!(
         consumer.reader.backlog().await.expect("backlog"),
@@ -106,20 +154,7 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     );
 
     // A worker takes all three and dies before acknowledging anything.
-    let _: redis::Value = redis
-        .query(
-            redis::cmd("XREADGROUP")
-                .arg("GROUP")
-                .arg("ml-workers")
-                .arg("crashed")
-                .arg("COUNT")
-                .arg(10)
-                .arg("STREAMS")
-                .arg(&stream)
-                .arg(">"),
-        )
-        .await
-        .expect("read");
+    crashed_worker_takes_everything(&redis, &stream).await;
     assert_eq!(
         consumer.reader.backlog().await.expect("backlog"),
         service_kit::streams::Backlog {
@@ -176,23 +211,8 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
         "applied or kept as suggestions: {unknown_row:?}"
     );
     // Each result is announced on the ledger's event stream.
-    let events: Vec<(String, Vec<String>)> = redis
-        .query(
-            redis::cmd("XRANGE")
-                .arg(service_kit::events::stream_key(ledger))
-                .arg("-")
-                .arg("+"),
-        )
-        .await
-        .expect("xrange");
-    let completed = |id: Uuid| {
-        events.iter().any(|(_, fields)| {
-            fields
-                .windows(2)
-                .any(|w| w[0] == "type" && w[1] == "categorization.completed")
-                && fields.iter().any(|f| f.contains(&id.to_string()))
-        })
-    };
+    let events = completed_events(&redis, ledger).await;
+    let completed = |id: Uuid| events.iter().any(|e| e["transaction_id"] == id.to_string());
     assert!(completed(known) && completed(unknown), "{events:?}");
     assert!(!completed(settled), "nothing happened to the settled one");
     let settled_row = row(settled).await;
@@ -211,6 +231,93 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
         1
     );
     assert_eq!(row(known).await, known_row, "processed twice, written once");
+    let announced = |events: &[serde_json::Value], id: Uuid| {
+        events
+            .iter()
+            .filter(|e| e["transaction_id"] == id.to_string())
+            .count()
+    };
+    assert_eq!(
+        announced(&completed_events(&redis, ledger).await, known),
+        1,
+        "a duplicate handed out fresh is not announced again"
+    );
+    redis
+        .query::<u64>(redis::cmd("DEL").arg(&stream))
+        .await
+        .expect("cleanup");
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn results_a_crashed_worker_wrote_but_never_announced_are_announced_by_the_next(
+    pool: PgPool,
+) {
+    let (ledger, categories) = ledger(&pool).await;
+    let (fuel, groceries) = (categories[0].1, categories[2].1);
+    let account = support::account(&pool, ledger).await;
+    let applied = transaction(&pool, ledger, account, "Engen Mitchell Park", None).await;
+    let suggested = transaction(&pool, ledger, account, "Zyxwv Qrstu", None).await;
+    let by_hand = transaction(&pool, ledger, account, "Woolworths", Some(groceries)).await;
+    // What the crashed worker committed before it died, its events unsent.
+    sqlx::query(
+        "UPDATE transactions SET category_id = $2, category_source = 'ml',
+                ml_model_version = 'minilm-l6-v2-int8', ml_confidence = 0.9
+         WHERE id = $1",
+    )
+    .bind(applied)
+    .bind(fuel)
+    .execute(&pool)
+    .await
+    .expect("applied");
+    let kept = serde_json::json!({ "model_version": "minilm-l6-v2-int8",
+        "suggestions": [{ "category_id": groceries, "confidence": 0.25 }] });
+    sqlx::query("UPDATE transactions SET ml_suggestions = $2 WHERE id = $1")
+        .bind(suggested)
+        .bind(&kept)
+        .execute(&pool)
+        .await
+        .expect("suggested");
+
+    let stream = format!("ft:test:queue:{}", Uuid::new_v4());
+    let redis = redis();
+    let consumer = consumer(&pool, &redis, &stream);
+    consumer.ensure_group().await.expect("group");
+    let ids = contracts::categorization::queue_entries(&[applied, suggested, by_hand]);
+    redis
+        .query::<String>(
+            redis::cmd("XADD")
+                .arg(&stream)
+                .arg("*")
+                .arg("ledger_id")
+                .arg(ledger.to_string())
+                .arg("transaction_ids")
+                .arg(&ids[0]),
+        )
+        .await
+        .expect("xadd");
+    crashed_worker_takes_everything(&redis, &stream).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        consumer
+            .run_once(Duration::from_millis(10))
+            .await
+            .expect("round"),
+        3,
+        "claimed and done"
+    );
+
+    let events = completed_events(&redis, ledger).await;
+    let expected = [
+        serde_json::json!({ "transaction_id": applied, "category_id": fuel,
+            "model_version": "minilm-l6-v2-int8", "confidence": 0.9, "suggestions": [] }),
+        serde_json::json!({ "transaction_id": suggested, "category_id": null,
+            "model_version": "minilm-l6-v2-int8", "confidence": null,
+            "suggestions": kept["suggestions"] }),
+    ];
+    assert_eq!(
+        events, expected,
+        "the person's choice is not the model's to announce"
+    );
     redis
         .query::<u64>(redis::cmd("DEL").arg(&stream))
         .await

@@ -6,6 +6,7 @@ pub mod config_error;
 pub mod digest;
 pub mod events;
 pub mod exit;
+pub mod json;
 pub mod logging;
 pub mod metrics;
 pub mod probes;

@@ -13,6 +13,15 @@ use crate::stores::LazyRedis;
 /// A stream entry as Redis returns it: `[id, [field, value, ...]]`.
 pub type Entry = (String, Vec<String>);
 
+/// What one [`GroupReader::next`] hands out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delivery {
+    pub entries: Vec<Entry>,
+    /// Taken over from a reader that held them past `min_idle` (crashed, most likely):
+    /// their work may be partly done already.
+    pub claimed: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct GroupReader {
     pub redis: LazyRedis,
@@ -46,7 +55,7 @@ impl GroupReader {
 
     /// Up to `count` entries: those idle longer than `min_idle` (a crashed reader's) first,
     /// else new ones, waiting up to `block` for them. Empty when none came.
-    pub async fn next(&self, count: usize, block: Duration) -> Result<Vec<Entry>, String> {
+    pub async fn next(&self, count: usize, block: Duration) -> Result<Delivery, String> {
         let idle_ms = u64::try_from(self.min_idle.as_millis()).unwrap_or(u64::MAX);
         let (_, claimed, _): (String, Vec<Entry>, Vec<String>) = self
             .redis
@@ -62,7 +71,10 @@ impl GroupReader {
             )
             .await?;
         if !claimed.is_empty() {
-            return Ok(claimed);
+            return Ok(Delivery {
+                entries: claimed,
+                claimed: true,
+            });
         }
         let block_ms = u64::try_from(block.as_millis()).unwrap_or(0);
         let reply: Option<Vec<(String, Vec<Entry>)>> = self
@@ -81,11 +93,14 @@ impl GroupReader {
                     .arg(">"),
             )
             .await?;
-        Ok(reply
-            .unwrap_or_default()
-            .into_iter()
-            .flat_map(|(_, entries)| entries)
-            .collect())
+        Ok(Delivery {
+            entries: reply
+                .unwrap_or_default()
+                .into_iter()
+                .flat_map(|(_, entries)| entries)
+                .collect(),
+            claimed: false,
+        })
     }
 
     /// The group's backlog: entries not yet handed to any reader, and entries handed out

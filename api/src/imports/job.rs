@@ -126,7 +126,7 @@ impl ImportWorker {
     /// up to `block` for new ones; run each import; sweep queued imports nobody announced.
     /// Returns how many entries were finished.
     pub async fn step(&self, block: Duration) -> Result<usize, String> {
-        let entries = self.reader.next(1, block).await?;
+        let entries = self.reader.next(1, block).await?.entries;
         if entries.is_empty() {
             self.sweep().await.map_err(|e| e.to_string())?;
         }

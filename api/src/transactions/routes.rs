@@ -23,7 +23,7 @@ use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
 use crate::ml;
 use crate::money::parse_amount;
-use contracts::categorization::{FeedbackRequest, StoredSuggestions};
+use contracts::categorization::{COMPLETED_EVENT, Completed, FeedbackRequest, StoredSuggestions};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -217,14 +217,14 @@ async fn create(
     insert_splits(&mut tx, ledger_id, id, &splits).await?;
 
     let view = list::fetch_one(&mut tx, ledger_id, id).await?;
-    let answer = serde_json::to_value(&view).map_err(ApiError::internal)?;
+    let answer = service_kit::json::to_value(&view).map_err(ApiError::internal)?;
     if let Some(key) = &key {
         idempotency::record(&mut tx, caller.user_id, key, StatusCode::CREATED, &answer).await?;
     }
     tx.commit().await?;
     check_later(&state, ledger_id, vec![first_of_month(date)]);
     if wants_category {
-        announce_categorization(&state, ledger_id, id, decision.as_ref(), &columns).await;
+        announce_categorization(&state, ledger_id, id, decision.as_ref()).await;
     }
     Ok((StatusCode::CREATED, Json(answer)))
 }
@@ -293,7 +293,7 @@ async fn categorize_new(
         } => CategoryColumns {
             model_version: Some(model_version.clone()),
             suggestions: Some(
-                serde_json::to_value(StoredSuggestions {
+                service_kit::json::to_value(&StoredSuggestions {
                     model_version: model_version.clone(),
                     suggestions: suggestions.clone(),
                 })
@@ -312,23 +312,16 @@ async fn announce_categorization(
     ledger_id: Uuid,
     id: Uuid,
     decision: Option<&ml::Decision>,
-    columns: &CategoryColumns,
 ) {
     match decision {
         None => state.ml.queue(ledger_id, id).await,
-        Some(ml::Decision::Nothing) => {}
-        Some(_) => {
-            let payload = serde_json::json!({
-                "transaction_id": id,
-                "category_id": columns.category_id,
-                "model_version": columns.model_version,
-                "confidence": columns.confidence,
-                "suggestions": columns.suggestions,
-            });
-            state
-                .events
-                .publish(ledger_id, "categorization.completed", &payload)
-                .await;
+        Some(decision) => {
+            if let Some(completed) = Completed::of(id, decision) {
+                state
+                    .events
+                    .publish(ledger_id, COMPLETED_EVENT, &completed)
+                    .await;
+            }
         }
     }
 }
