@@ -31,7 +31,8 @@ fi
 for seed in $SEEDS; do
     for version in minilm-l6-v2-int8 minilm-l6-v2-fp32; do
         target/release/ml-worker eval --data "$DATA" --seed "$seed" --json --model-dir models \
-            --model-version "$version" --write-split "$WORK/$seed" 2>/dev/null >> "$WORK/$version.jsonl"
+            --model-version "$version" --write-split "$WORK/$seed" \
+            --write-predictions "$WORK/$version-$seed.predictions.csv" 2>/dev/null >> "$WORK/$version.jsonl"
     done
     target/release/ml-worker eval --data "$DATA" --seed "$seed" --json --model-dir models \
         --model-version minilm-l6-v2-int8 --method knn --k 5 2>/dev/null >> "$WORK/knn.jsonl"
@@ -73,3 +74,7 @@ for start in sorted(pooled):
     print(f"| {start:.1f}–{start + 0.1:.1f} | {n} | {conf / n:.3f} | {accuracy:.3f} | {(accuracy * (1 - accuracy) / n) ** 0.5:.3f} |")
 print(f"\nCalibration error of the pooled table: {gap:.3f}.\n")
 PY
+
+# Would a Platt map on the confidence make it more honest? Fitted and judged on halves of
+# the pooled rows, split by distinct string.
+python3 bench/categorization/calibration.py --markdown "$WORK"/minilm-l6-v2-int8-*.predictions.csv | tee -a "$OUT"
