@@ -655,6 +655,43 @@ type Seen = (
 );
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn a_file_naming_more_new_categories_than_an_import_creates_is_refused(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let checking = account(&alice, ledger, "Checking", "USD").await;
+    // Every payee its own category, as some exporters write.
+    let qif = |categories: usize| {
+        use std::fmt::Write;
+        let mut file = String::from("!Type:Bank\n");
+        for i in 0..categories {
+            write!(file, "D01/05/2024\nT-1.00\nPShop {i}\nLShop {i}\n^\n").expect("to a String");
+        }
+        file.into_bytes()
+    };
+    let at_the_limit = upload(&alice, ledger, checking, qif(500)).await;
+    assert_eq!(
+        at_the_limit["preview"]["new_categories"]
+            .as_array()
+            .map(Vec::len),
+        Some(500)
+    );
+    let (status, body) = alice
+        .upload(
+            &format!("/api/v1/ledgers/{ledger}/imports?account_id={checking}"),
+            qif(501),
+        )
+        .await;
+    assert_error(status, &body, 422, "validation_failed");
+    let field = &body["error"]["details"]["fields"][0];
+    assert_eq!(field["field"], "file", "{body}");
+    let message = field["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("names 501 categories") && message.contains("at most 500"),
+        "{body}"
+    );
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn a_qif_file_brings_its_categories_and_its_splits(pool: PgPool) {
     let api = TestApi::start(pool).await;
     let (alice, ledger) = api.user("Alice").await;

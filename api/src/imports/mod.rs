@@ -293,6 +293,9 @@ pub async fn prepare(
     let targets = targets(db, ledger_id, &parsed, account_map).await?;
     let categories = category_names(db, ledger_id).await?;
     let plan = plan::plan(&parsed, &targets, &categories);
+    if let Some(reason) = plan::too_many_categories(&plan.new_categories) {
+        return Err(ApiError::field("file", reason));
+    }
     let accounts: Vec<Uuid> = plan
         .rows
         .iter()

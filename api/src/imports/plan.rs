@@ -28,6 +28,11 @@ pub const MAX_DESCRIPTION: usize = 1000;
 /// The longest category or group name and split memo (the tables' limits).
 pub const MAX_CATEGORY_NAME: usize = 100;
 pub const MAX_MEMO: usize = 200;
+/// The most categories one import creates. A household keeps tens of categories and a
+/// long-time Quicken user a few hundred; a file naming thousands is not a category list
+/// (every payee as a category, say), and each one would be a class the ledger's model
+/// learns and a line in every category picker.
+pub const MAX_NEW_CATEGORIES: usize = 500;
 /// Where a category named without a group goes, by the direction of its money.
 pub const IMPORTED_GROUP: &str = "Imported";
 pub const IMPORTED_INCOME_GROUP: &str = "Imported income";
@@ -238,6 +243,18 @@ pub fn new_categories(
         normalise(&a.group) == normalise(&b.group) && normalise(&a.name) == normalise(&b.name)
     });
     out
+}
+
+/// Pure: why `new` is more categories than an import may create, if it is.
+pub fn too_many_categories(new: &[NewCategory]) -> Option<String> {
+    (new.len() > MAX_NEW_CATEGORIES).then(|| {
+        format!(
+            "the file names {} categories this ledger lacks, and an import creates at most \
+             {MAX_NEW_CATEGORIES}: create the ones you want first, or export the file without \
+             categories",
+            new.len()
+        )
+    })
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
