@@ -41,8 +41,9 @@ async fn transaction(
     .expect("transaction")
 }
 
-/// Queues a job as the API does.
-async fn enqueue(redis: &LazyRedis, stream: &str, ledger: Uuid, transaction: Uuid) {
+/// Queues one entry of `transactions` as the API does: their ids joined by commas.
+async fn enqueue(redis: &LazyRedis, stream: &str, ledger: Uuid, transactions: &[Uuid]) {
+    let ids: Vec<String> = transactions.iter().map(Uuid::to_string).collect();
     redis
         .query::<String>(
             redis::cmd("XADD")
@@ -51,7 +52,7 @@ async fn enqueue(redis: &LazyRedis, stream: &str, ledger: Uuid, transaction: Uui
                 .arg("ledger_id")
                 .arg(ledger.to_string())
                 .arg("transaction_ids")
-                .arg(transaction.to_string()),
+                .arg(ids.join(",")),
         )
         .await
         .expect("xadd");
@@ -95,27 +96,18 @@ async fn crashed_worker_takes_everything(redis: &LazyRedis, stream: &str) {
 
 /// The data of the ledger's `categorization.completed` events, oldest first.
 async fn completed_events(redis: &LazyRedis, ledger: Uuid) -> Vec<serde_json::Value> {
-    let events: Vec<(String, Vec<(String, String)>)> = redis
-        .query(
-            redis::cmd("XRANGE")
-                .arg(service_kit::events::stream_key(ledger))
-                .arg("-")
-                .arg("+"),
-        )
+    service_kit::events::Events::new(redis.clone())
+        .read(ledger, contracts::categorization::COMPLETED_EVENT)
         .await
-        .expect("xrange");
-    events
-        .into_iter()
-        .filter(|(_, fields)| {
-            fields
-                .iter()
-                .any(|(k, v)| k == "type" && v == contracts::categorization::COMPLETED_EVENT)
-        })
-        .filter_map(|(_, fields)| {
-            let (_, data) = fields.into_iter().find(|(k, _)| k == "data")?;
-            Some(serde_json::from_str(&data).expect("event data is JSON"))
-        })
-        .collect()
+        .expect("events")
+}
+
+/// One round of `consumer`'s: how many jobs it completed.
+async fn round(consumer: &Consumer) -> usize {
+    consumer
+        .run_once(Duration::from_millis(10))
+        .await
+        .expect("round")
 }
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
@@ -140,7 +132,7 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     let stream = format!("ft:test:queue:{}", Uuid::new_v4());
     let redis = redis();
     for id in [known, unknown, settled] {
-        enqueue(&redis, &stream, ledger, id).await;
+        enqueue(&redis, &stream, ledger, &[id]).await;
     }
     let consumer = consumer(&pool, &redis, &stream);
     consumer.ensure_group().await.expect("group");
@@ -163,24 +155,10 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
         },
         "taken by the crashed worker"
     );
-    assert_eq!(
-        consumer
-            .run_once(Duration::from_millis(10))
-            .await
-            .expect("round"),
-        0,
-        "not idle long enough yet"
-    );
+    assert_eq!(round(&consumer).await, 0, "not idle long enough yet");
 
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        consumer
-            .run_once(Duration::from_millis(10))
-            .await
-            .expect("round"),
-        3,
-        "claimed and done"
-    );
+    assert_eq!(round(&consumer).await, 3, "claimed and done");
     let pending: (u64, Option<String>, Option<String>, redis::Value) = redis
         .query(redis::cmd("XPENDING").arg(&stream).arg("ml-workers"))
         .await
@@ -222,14 +200,8 @@ async fn jobs_left_by_a_crashed_worker_are_completed_once_by_another(pool: PgPoo
     );
 
     // The same job again (a duplicate after a crash between write and acknowledgement).
-    enqueue(&redis, &stream, ledger, known).await;
-    assert_eq!(
-        consumer
-            .run_once(Duration::from_millis(10))
-            .await
-            .expect("round"),
-        1
-    );
+    enqueue(&redis, &stream, ledger, &[known]).await;
+    assert_eq!(round(&consumer).await, 1);
     assert_eq!(row(known).await, known_row, "processed twice, written once");
     let announced = |events: &[serde_json::Value], id: Uuid| {
         events
@@ -282,29 +254,10 @@ async fn results_a_crashed_worker_wrote_but_never_announced_are_announced_by_the
     let redis = redis();
     let consumer = consumer(&pool, &redis, &stream);
     consumer.ensure_group().await.expect("group");
-    let ids = contracts::categorization::queue_entries(&[applied, suggested, by_hand]);
-    redis
-        .query::<String>(
-            redis::cmd("XADD")
-                .arg(&stream)
-                .arg("*")
-                .arg("ledger_id")
-                .arg(ledger.to_string())
-                .arg("transaction_ids")
-                .arg(&ids[0]),
-        )
-        .await
-        .expect("xadd");
+    enqueue(&redis, &stream, ledger, &[applied, suggested, by_hand]).await;
     crashed_worker_takes_everything(&redis, &stream).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        consumer
-            .run_once(Duration::from_millis(10))
-            .await
-            .expect("round"),
-        3,
-        "claimed and done"
-    );
+    assert_eq!(round(&consumer).await, 3, "claimed and done");
 
     let events = completed_events(&redis, ledger).await;
     let expected = [

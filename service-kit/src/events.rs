@@ -5,6 +5,7 @@
 //! from. Publishing is best-effort: what an event reports is already in Postgres.
 
 use crate::stores::LazyRedis;
+use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -57,5 +58,22 @@ impl Events {
                 None
             }
         }
+    }
+
+    /// The data of every `kind` event on the ledger's stream, oldest first: what
+    /// [`Events::publish`] wrote, read back (the tests check the events with it).
+    pub async fn read(&self, ledger_id: Uuid, kind: &str) -> Result<Vec<Value>, String> {
+        let mut command = redis::cmd("XRANGE");
+        command.arg(stream_key(ledger_id)).arg("-").arg("+");
+        let entries: Vec<crate::streams::Entry> = self.redis.query(&command).await?;
+        entries
+            .iter()
+            .map(|(_, flat)| crate::streams::fields(flat))
+            .filter(|fields| fields.get("type") == Some(&kind))
+            .map(|fields| {
+                let data = fields.get("data").copied().unwrap_or_default();
+                serde_json::from_str(data).map_err(|e| format!("a {kind} event's data: {e}"))
+            })
+            .collect()
     }
 }

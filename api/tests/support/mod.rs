@@ -298,25 +298,10 @@ impl Client {
 /// The data of every `kind` event on `ledger`'s event stream, oldest first.
 pub async fn events(ledger: Uuid, kind: &str) -> Vec<Value> {
     let client = redis::Client::open(testkit::stores::redis_url()).expect("redis url");
-    let mut redis = client
-        .get_multiplexed_async_connection()
+    service_kit::events::Events::new(LazyRedis::new(client))
+        .read(ledger, kind)
         .await
-        .expect("redis");
-    let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XRANGE")
-        .arg(service_kit::events::stream_key(ledger))
-        .arg("-")
-        .arg("+")
-        .query_async(&mut redis)
-        .await
-        .expect("xrange");
-    entries
-        .into_iter()
-        .filter(|(_, fields)| fields.iter().any(|(k, v)| k == "type" && v == kind))
-        .filter_map(|(_, fields)| {
-            let (_, data) = fields.into_iter().find(|(k, _)| k == "data")?;
-            Some(serde_json::from_str(&data).expect("event data is JSON"))
-        })
-        .collect()
+        .expect("events")
 }
 
 /// Asserts the error shape and code.
