@@ -7,6 +7,7 @@
 #
 #   bench/imports/insert_cost.sh            # appends a table to bench/imports/results.md
 #   ROUNDS=1 bench/imports/insert_cost.sh   # a quicker look
+#   ONLY=trigram bench/imports/insert_cost.sh   # the variants whose name matches, and the base
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=scripts/stores.sh
@@ -107,13 +108,18 @@ variants=(
     "old insert (ON CONFLICT, RETURNING, Postgres ids)||old"
     "random ids given (v4)||random"
     "without the trigram index|DROP INDEX transactions_search_text|now"
+    "trigram index, fastupdate off|ALTER INDEX transactions_search_text SET (fastupdate = off)|now"
+    "trigram index, 32 MB pending list|ALTER INDEX transactions_search_text SET (gin_pending_list_limit = 32768)|now"
+    "trigram index as GiST|DROP INDEX transactions_search_text; CREATE INDEX transactions_search_text ON transactions USING gist (search_text gist_trgm_ops)|now"
     "without the daily flow triggers|DROP TRIGGER transactions_daily_flows_insert ON transactions; DROP TRIGGER transactions_daily_category_flows_insert ON transactions|now"
     "without the account foreign key|ALTER TABLE transactions DROP CONSTRAINT transactions_account_id_ledger_id_fkey|now"
 )
+base_name="schema and insert now"
 declare -A cpu wall
 for round in $(seq 1 "$ROUNDS"); do
     for v in "${variants[@]}"; do
         IFS='|' read -r name setup insert <<<"$v"
+        [[ $name == "$base_name" || $name =~ ${ONLY:-.} ]] || continue
         case $insert in
             now) sql=$NOW_INSERT ;;
             old) sql=$OLD_INSERT ;;
@@ -128,7 +134,6 @@ done
 admin -c "DROP DATABASE IF EXISTS $TARGET WITH (FORCE)" -c "DROP DATABASE IF EXISTS $TEMPLATE WITH (FORCE)"
 
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
-base_name="schema and insert now"
 base_cpu=$(median "${cpu[$base_name]}")
 {
     echo "## Insert cost of the transactions schema, $(date -u +%F), $(nproc) cores"
@@ -139,6 +144,7 @@ base_cpu=$(median "${cpu[$base_name]}")
     echo "|---|---|---|---|---|"
     for v in "${variants[@]}"; do
         name=${v%%|*}
+        [ -n "${cpu[$name]:-}" ] || continue
         c=$(median "${cpu[$name]}")
         w=$(median "${wall[$name]}")
         echo "| $name | $c ms | $w ms | $(awk -v a="$c" -v b="$base_cpu" 'BEGIN { printf "%+.0f%%", (a - b) * 100 / b }') | $(awk -v w="$w" 'BEGIN { printf "%.0f", 100000 / (w / 1000) }') |"
