@@ -227,6 +227,8 @@ impl ImportWorker {
                 .fetch_all(&mut *db)
                 .await?;
         drop(db);
+        // The plan holds every row now: the parsed file is not needed while writing.
+        drop(parsed);
         let total = plan.rows.len();
         let planned = started.elapsed();
         let pending = pending_chunks(total, self.chunk_rows, &written);
