@@ -16,7 +16,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use bank_formats::{ParsedFile, RowError};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use service_kit::digest::sha256_hex;
 use uuid::Uuid;
 
 use crate::money::check_amount;
@@ -283,6 +282,7 @@ pub fn plan(
         ..Plan::default()
     };
     let mut occurrences: HashMap<String, u32> = HashMap::new();
+    let mut key = String::new();
     for row in &parsed.rows {
         let Some(target) = targets.get(&row.account) else {
             out.unmapped += 1;
@@ -300,17 +300,22 @@ pub fn plan(
         let import_id = if let Some(bank_id) = &row.import_id {
             clip(bank_id, 200)
         } else {
-            let key = content_key(
+            content_key(
+                &mut key,
                 target.account_id,
                 row.date,
                 row.amount,
                 &payee,
                 &description,
             );
-            let occurrence = occurrences.entry(key.clone()).or_default();
-            let id = hashed_id(&key, *occurrence);
-            *occurrence += 1;
-            id
+            let occurrence = if let Some(seen) = occurrences.get_mut(&key) {
+                *seen += 1;
+                *seen - 1
+            } else {
+                occurrences.insert(key.clone(), 1);
+                0
+            };
+            hashed_id(&key, occurrence)
         };
         // One part is no split: it is the row's category (many exporters write an `S`
         // line for every transaction).
@@ -384,31 +389,63 @@ fn clip(text: &str, max: usize) -> String {
 
 /// Lower case, one space between words: "AMAZON  Mktp" and "amazon mktp" are the same text.
 pub fn normalise(text: &str) -> String {
-    text.split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len());
+    push_normalised(&mut out, text);
+    out
 }
 
+/// Appends `text` normalised to `out`. Each word is lower-cased on its own (so a Greek
+/// capital sigma ending a word becomes the final form), ASCII words in place.
+fn push_normalised(out: &mut String, text: &str) {
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            let start = out.len();
+            out.push_str(word);
+            out[start..].make_ascii_lowercase();
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+    }
+}
+
+/// Writes into `out` what identifies a row without a bank id: its account, date, amount and
+/// normalised texts, `|` between them.
 fn content_key(
+    out: &mut String,
     account: Uuid,
     date: NaiveDate,
     amount: Decimal,
     payee: &str,
     description: &str,
-) -> String {
-    format!(
-        "{account}|{date}|{}|{}|{}",
-        amount.normalize(),
-        normalise(payee),
-        normalise(description)
-    )
+) {
+    use std::fmt::Write as _;
+    out.clear();
+    let _ = write!(out, "{account}|{date}|{}|", amount.normalize());
+    push_normalised(out, payee);
+    out.push('|');
+    push_normalised(out, description);
 }
 
-/// `ft1:` and 32 hex digits of SHA-256; the prefix keeps these apart from bank ids.
+/// `ft1:` and the first 32 hex digits of SHA-256 of `{key}|{occurrence}`; the prefix keeps
+/// these apart from bank ids.
 fn hashed_id(key: &str, occurrence: u32) -> String {
-    let hex = sha256_hex(format!("{key}|{occurrence}").as_bytes());
-    format!("ft1:{}", &hex[..32])
+    use sha2::{Digest, Sha256};
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::new()
+        .chain_update(key.as_bytes())
+        .chain_update(b"|")
+        .chain_update(occurrence.to_string().as_bytes())
+        .finalize();
+    let mut id = String::with_capacity(36);
+    id.push_str("ft1:");
+    for byte in &digest[..16] {
+        id.push(char::from(HEX[usize::from(byte >> 4)]));
+        id.push(char::from(HEX[usize::from(byte & 15)]));
+    }
+    id
 }
 
 /// Which planned rows are duplicates: their id is already in the account (`existing`), or
@@ -465,7 +502,9 @@ mod tests {
     /// on the documented key.
     #[test]
     fn content_ids_are_the_sha256_of_the_documented_key() {
-        let key = content_key(
+        let mut key = String::from("left over from an earlier row");
+        content_key(
+            &mut key,
             account(),
             NaiveDate::from_ymd_opt(2024, 1, 5).unwrap(),
             Decimal::new(-350, 2),
