@@ -219,7 +219,7 @@ impl ImportWorker {
                 JobError::Permanent(format!("an account of the mapping is gone: {e:?}"))
             })?;
         let plan = self
-            .plan_creating_categories(&mut db, ledger_id, &parsed, &targets)
+            .plan_creating_categories(&mut db, ledger_id, parsed, &targets)
             .await?;
         let written: Vec<i32> =
             sqlx::query_scalar("SELECT first_row FROM import_chunks WHERE import_id = $1")
@@ -227,8 +227,6 @@ impl ImportWorker {
                 .fetch_all(&mut *db)
                 .await?;
         drop(db);
-        // The plan holds every row now: the parsed file is not needed while writing.
-        drop(parsed);
         let total = plan.rows.len();
         let planned = started.elapsed();
         let pending = pending_chunks(total, self.chunk_rows, &written);
@@ -312,22 +310,29 @@ impl ImportWorker {
 
     /// The rows to write, once the categories the file names that the ledger lacks exist.
     /// They are made before any row is written, so a resumed import finds them and plans
-    /// the same rows again.
+    /// the same rows again. The plan holds every row: the parsed file goes with this call.
     async fn plan_creating_categories(
         &self,
         db: &mut sqlx::PgConnection,
         ledger_id: Uuid,
-        parsed: &bank_formats::ParsedFile,
+        parsed: bank_formats::ParsedFile,
         targets: &HashMap<usize, super::plan::Target>,
     ) -> Result<super::plan::Plan, JobError> {
+        let planning =
+            |e: tokio::task::JoinError| JobError::Permanent(format!("planning failed: {e}"));
         let categories = super::category_names(db, ledger_id).await?;
-        let plan = super::plan::plan(parsed, targets, &categories);
+        let (parsed, plan) = super::plan_blocking(parsed, targets.clone(), categories)
+            .await
+            .map_err(planning)?;
         if plan.new_categories.is_empty() {
             return Ok(plan);
         }
         super::create_categories(&self.state.db, ledger_id, &plan.new_categories).await?;
         let categories = super::category_names(db, ledger_id).await?.settled();
-        Ok(super::plan::plan(parsed, targets, &categories))
+        let (_, plan) = super::plan_blocking(parsed, targets.clone(), categories)
+            .await
+            .map_err(planning)?;
+        Ok(plan)
     }
 
     /// One chunk's rows and its `import_chunks` row in one transaction; `None` when another
