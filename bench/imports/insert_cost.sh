@@ -112,6 +112,8 @@ variants=(
     "trigram index, 32 MB pending list|ALTER INDEX transactions_search_text SET (gin_pending_list_limit = 32768)|now"
     "trigram index as GiST|DROP INDEX transactions_search_text; CREATE INDEX transactions_search_text ON transactions USING gist (search_text gist_trgm_ops)|now"
     "without the daily flow triggers|DROP TRIGGER transactions_daily_flows_insert ON transactions; DROP TRIGGER transactions_daily_category_flows_insert ON transactions|now"
+    "without the account rollup trigger|DROP TRIGGER transactions_daily_flows_insert ON transactions|now"
+    "without the category rollup trigger|DROP TRIGGER transactions_daily_category_flows_insert ON transactions|now"
     "without the account foreign key|ALTER TABLE transactions DROP CONSTRAINT transactions_account_id_ledger_id_fkey|now"
 )
 base_name="schema and insert now"
