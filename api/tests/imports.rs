@@ -659,15 +659,7 @@ async fn a_file_naming_more_new_categories_than_an_import_creates_is_refused(poo
     let api = TestApi::start(pool).await;
     let (alice, ledger) = api.user("Alice").await;
     let checking = account(&alice, ledger, "Checking", "USD").await;
-    // Every payee its own category, as some exporters write.
-    let qif = |categories: usize| {
-        use std::fmt::Write;
-        let mut file = String::from("!Type:Bank\n");
-        for i in 0..categories {
-            write!(file, "D01/05/2024\nT-1.00\nPShop {i}\nLShop {i}\n^\n").expect("to a String");
-        }
-        file.into_bytes()
-    };
+    let qif = qif_of_categories;
     let at_the_limit = upload(&alice, ledger, checking, qif(500)).await;
     assert_eq!(
         at_the_limit["preview"]["new_categories"]
@@ -689,6 +681,76 @@ async fn a_file_naming_more_new_categories_than_an_import_creates_is_refused(poo
         message.contains("names 501 categories") && message.contains("at most 500"),
         "{body}"
     );
+}
+
+/// Every payee its own category, as some exporters write: `Shop 0` to `Shop {n - 1}`.
+fn qif_of_categories(n: usize) -> Vec<u8> {
+    use std::fmt::Write;
+    let mut file = String::from("!Type:Bank\n");
+    for i in 0..n {
+        write!(file, "D01/05/2024\nT-1.00\nPShop {i}\nLShop {i}\n^\n").expect("to a String");
+    }
+    file.into_bytes()
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn an_import_whose_file_names_too_many_new_categories_by_commit_time_fails_whole(
+    pool: PgPool,
+) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let checking = account(&alice, ledger, "Checking", "USD").await;
+    let base = format!("/api/v1/ledgers/{ledger}");
+    let (status, group) = alice
+        .post(
+            &format!("{base}/category-groups"),
+            json!({ "name": "Shops", "kind": "expense" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{group}");
+    let (status, shop) = alice
+        .post(
+            &format!("{base}/categories"),
+            json!({ "group_id": group["id"], "name": "Shop 0" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{shop}");
+    // 501 names, one of them the ledger's: 500 to create, which an import may.
+    let import = upload(&alice, ledger, checking, qif_of_categories(501)).await;
+    assert_eq!(
+        import["preview"]["new_categories"].as_array().map(Vec::len),
+        Some(500)
+    );
+    // Before the commit, the ledger's own `Shop 0` goes (merged into another).
+    let groceries = api.category(ledger, "Groceries").await;
+    let (status, merged) = alice
+        .post(
+            &format!(
+                "{base}/categories/{}/merge",
+                shop["id"].as_str().expect("id")
+            ),
+            json!({ "into": groceries }),
+        )
+        .await;
+    assert_eq!(status, 200, "{merged}");
+    let (status, body) = commit(&alice, ledger, &import, None).await;
+    assert_eq!(status, 202, "{body}");
+    let done = finish(&api, &alice, ledger, &import).await;
+    assert_eq!(done["status"], "failed", "{done}");
+    let error = done["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("names 501 categories") && error.contains("at most 500"),
+        "{done}"
+    );
+    assert_eq!(rows(&api, checking).await, [], "no row is written");
+    let shops: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM categories WHERE ledger_id = $1 AND name LIKE 'Shop %'",
+    )
+    .bind(ledger)
+    .fetch_one(&api.pool)
+    .await
+    .expect("count");
+    assert_eq!(shops, 0, "no category is made");
 }
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]

@@ -327,6 +327,10 @@ impl ImportWorker {
         if plan.new_categories.is_empty() {
             return Ok(plan);
         }
+        // The preview checked this too, but categories deleted since then count again.
+        if let Some(reason) = super::plan::too_many_categories(&plan.new_categories) {
+            return Err(JobError::Permanent(reason));
+        }
         super::create_categories(&self.state.db, ledger_id, &plan.new_categories).await?;
         let categories = super::category_names(db, ledger_id).await?.settled();
         let (_, plan) = super::plan_blocking(parsed, targets.clone(), categories)
