@@ -773,4 +773,18 @@ mod tests {
         assert_eq!(clip("ab", 5), "ab");
         assert_eq!(normalise("  AMAZON   Mktp "), "amazon mktp");
     }
+
+    proptest::proptest! {
+        /// Stored ids hash normalised texts: the fast path for ASCII words must lower-case
+        /// exactly as `str::to_lowercase` does word by word, for any text.
+        #[test]
+        fn normalising_is_word_by_word_lower_case(text in "(\\PC|[ \t\n]|Σ){0,40}") {
+            let word_by_word = text
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+                .join(" ");
+            proptest::prop_assert_eq!(normalise(&text), word_by_word);
+        }
+    }
 }
