@@ -433,19 +433,12 @@ fn content_key(
 /// these apart from bank ids.
 fn hashed_id(key: &str, occurrence: u32) -> String {
     use sha2::{Digest, Sha256};
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::new()
         .chain_update(key.as_bytes())
         .chain_update(b"|")
         .chain_update(occurrence.to_string().as_bytes())
         .finalize();
-    let mut id = String::with_capacity(36);
-    id.push_str("ft1:");
-    for byte in &digest[..16] {
-        id.push(char::from(HEX[usize::from(byte >> 4)]));
-        id.push(char::from(HEX[usize::from(byte & 15)]));
-    }
-    id
+    format!("ft1:{}", service_kit::digest::hex(&digest[..16]))
 }
 
 /// Which planned rows are duplicates: their id is already in the account (`existing`), or
