@@ -659,8 +659,7 @@ async fn a_file_naming_more_new_categories_than_an_import_creates_is_refused(poo
     let api = TestApi::start(pool).await;
     let (alice, ledger) = api.user("Alice").await;
     let checking = account(&alice, ledger, "Checking", "USD").await;
-    let qif = qif_of_categories;
-    let at_the_limit = upload(&alice, ledger, checking, qif(500)).await;
+    let at_the_limit = upload(&alice, ledger, checking, qif_of_categories(500)).await;
     assert_eq!(
         at_the_limit["preview"]["new_categories"]
             .as_array()
@@ -670,7 +669,7 @@ async fn a_file_naming_more_new_categories_than_an_import_creates_is_refused(poo
     let (status, body) = alice
         .upload(
             &format!("/api/v1/ledgers/{ledger}/imports?account_id={checking}"),
-            qif(501),
+            qif_of_categories(501),
         )
         .await;
     assert_error(status, &body, 422, "validation_failed");

@@ -219,7 +219,7 @@ impl ImportWorker {
                 JobError::Permanent(format!("an account of the mapping is gone: {e:?}"))
             })?;
         let plan = self
-            .plan_creating_categories(&mut db, ledger_id, parsed, &targets)
+            .plan_creating_categories(&mut db, ledger_id, parsed, targets)
             .await?;
         let written: Vec<i32> =
             sqlx::query_scalar("SELECT first_row FROM import_chunks WHERE import_id = $1")
@@ -310,13 +310,13 @@ impl ImportWorker {
 
     /// The rows to write, once the categories the file names that the ledger lacks exist.
     /// They are made before any row is written, so a resumed import finds them and plans
-    /// the same rows again. The plan holds every row: the parsed file goes with this call.
+    /// the same rows again. The plan holds every row: the parsed file and the targets go with this call.
     async fn plan_creating_categories(
         &self,
         db: &mut sqlx::PgConnection,
         ledger_id: Uuid,
         parsed: bank_formats::ParsedFile,
-        targets: &HashMap<usize, super::plan::Target>,
+        targets: HashMap<usize, super::plan::Target>,
     ) -> Result<super::plan::Plan, JobError> {
         let planning =
             |e: tokio::task::JoinError| JobError::Permanent(format!("planning failed: {e}"));
@@ -333,7 +333,7 @@ impl ImportWorker {
         }
         super::create_categories(&self.state.db, ledger_id, &plan.new_categories).await?;
         let categories = super::category_names(db, ledger_id).await?.settled();
-        let (_, plan) = super::plan_blocking(parsed, targets.clone(), categories)
+        let (_, plan) = super::plan_blocking(parsed, targets, categories)
             .await
             .map_err(planning)?;
         Ok(plan)
