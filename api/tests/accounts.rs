@@ -159,3 +159,125 @@ async fn archived_accounts_hide_from_the_list_and_used_ones_cannot_be_deleted(po
         .await;
     assert_eq!(status, 204);
 }
+
+/// The constraint's name on a database error, for the account key's checks.
+fn violated_constraint(result: Result<sqlx::postgres::PgQueryResult, sqlx::Error>) -> String {
+    let error = result.expect_err("the write should have failed");
+    let db = error.as_database_error().expect("a database error");
+    assert_eq!(db.code().as_deref(), Some("23503"), "{db}");
+    db.constraint().expect("a constraint name").to_owned()
+}
+
+/// Waits until some backend of the test database waits for a lock.
+async fn someone_waits_for_a_lock(pool: &PgPool) {
+    for _ in 0..500 {
+        let waiting: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+                            WHERE NOT l.granted AND a.datname = current_database())",
+        )
+        .fetch_one(pool)
+        .await
+        .expect("pg_locks");
+        if waiting {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no backend ever waited for a lock");
+}
+
+/// The account key is checked per statement (migration 19), not by a foreign key: the same
+/// rule, the same error, the same lock against a concurrent delete, in either order.
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn a_transaction_needs_an_account_of_its_ledger_and_keeps_it(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let (bob, bobs_ledger) = api.user("Bob").await;
+    let new_account =
+        |name: &'static str| json!({ "name": name, "kind": "checking", "currency": "EUR" });
+    let id =
+        |v: &serde_json::Value| -> Uuid { v["id"].as_str().expect("id").parse().expect("uuid") };
+    let accounts = format!("/api/v1/ledgers/{ledger}/accounts");
+    let mine = id(&alice.post(&accounts, new_account("Mine")).await.1);
+    let spare = id(&alice.post(&accounts, new_account("Spare")).await.1);
+    let bobs = id(&bob
+        .post(
+            &format!("/api/v1/ledgers/{bobs_ledger}/accounts"),
+            new_account("Bob's"),
+        )
+        .await
+        .1);
+    let key = "transactions_account_id_ledger_id_fkey";
+    let insert = |account: Uuid| {
+        sqlx::query(
+            "INSERT INTO transactions (ledger_id, account_id, booked_on, amount)
+             SELECT $1, a, '2026-11-01', 1 FROM UNNEST($2::uuid[]) AS a",
+        )
+        .bind(ledger)
+        .bind(vec![mine, account, mine])
+    };
+
+    // Another ledger's account, or none, anywhere in a multi-row insert.
+    for account in [bobs, Uuid::new_v4()] {
+        assert_eq!(
+            violated_constraint(insert(account).execute(&api.pool).await),
+            key
+        );
+    }
+    insert(mine).execute(&api.pool).await.expect("own account");
+    // Moving rows to another ledger's account; to one of its own is fine.
+    let moved = sqlx::query("UPDATE transactions SET account_id = $2 WHERE ledger_id = $1");
+    let result = moved.bind(ledger).bind(bobs).execute(&api.pool).await;
+    assert_eq!(violated_constraint(result), key);
+    // An account in use can neither go nor change its key, even around the API's own check.
+    let delete = |account: Uuid| sqlx::query("DELETE FROM accounts WHERE id = $1").bind(account);
+    assert_eq!(
+        violated_constraint(delete(mine).execute(&api.pool).await),
+        key
+    );
+    let rekey = sqlx::query("UPDATE accounts SET id = gen_random_uuid() WHERE id = $1").bind(mine);
+    assert_eq!(violated_constraint(rekey.execute(&api.pool).await), key);
+    sqlx::query("UPDATE accounts SET name = 'Renamed' WHERE id = $1")
+        .bind(mine)
+        .execute(&api.pool)
+        .await
+        .expect("a rename keeps the key");
+
+    // A writer first: the delete waits for it and then sees its rows.
+    let insert_one = move |account: Uuid| {
+        sqlx::query(
+            "INSERT INTO transactions (ledger_id, account_id, booked_on, amount) VALUES ($1, $2, '2026-11-02', 1)",
+        )
+        .bind(ledger)
+        .bind(account)
+    };
+    let mut writer = api.pool.begin().await.expect("begin");
+    insert_one(spare)
+        .execute(&mut *writer)
+        .await
+        .expect("insert");
+    let pool = api.pool.clone();
+    let deleting = tokio::spawn(async move { delete(spare).execute(&pool).await });
+    someone_waits_for_a_lock(&api.pool).await;
+    writer.commit().await.expect("commit");
+    assert_eq!(violated_constraint(deleting.await.expect("join")), key);
+
+    // A delete first: the writer waits for it and then finds no account.
+    let gone = id(&alice.post(&accounts, new_account("Gone")).await.1);
+    let mut deleter = api.pool.begin().await.expect("begin");
+    delete(gone)
+        .execute(&mut *deleter)
+        .await
+        .expect("unused account");
+    let pool = api.pool.clone();
+    let writing = tokio::spawn(async move { insert_one(gone).execute(&pool).await });
+    someone_waits_for_a_lock(&api.pool).await;
+    deleter.commit().await.expect("commit");
+    assert_eq!(violated_constraint(writing.await.expect("join")), key);
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM transactions WHERE ledger_id = $1")
+        .bind(ledger)
+        .fetch_one(&api.pool)
+        .await
+        .expect("count");
+    assert_eq!(rows, 4);
+}

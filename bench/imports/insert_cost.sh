@@ -99,9 +99,12 @@ measure() {
 FULL_TAGS="DROP INDEX transactions_tags; CREATE INDEX transactions_tags ON transactions USING gin (tags)"
 LEDGER_FK="ALTER TABLE transactions ADD FOREIGN KEY (ledger_id) REFERENCES ledgers (id) ON DELETE CASCADE"
 IMPORT_FK="ALTER TABLE transactions ADD FOREIGN KEY (import_job_id) REFERENCES imports (id) ON DELETE SET NULL"
+NO_ACCOUNT_KEY="DROP TRIGGER transactions_account_key_insert ON transactions; DROP TRIGGER transactions_account_key_update ON transactions; DROP TRIGGER accounts_transactions_key ON accounts"
+ACCOUNT_FK="$NO_ACCOUNT_KEY; ALTER TABLE transactions ADD CONSTRAINT transactions_account_id_ledger_id_fkey FOREIGN KEY (account_id, ledger_id) REFERENCES accounts (id, ledger_id)"
 variants=(
     "schema and insert now||now"
-    "before: both foreign keys, full tag index, old insert|$LEDGER_FK; $IMPORT_FK; $FULL_TAGS|old"
+    "before: foreign keys checked per row, full tag index, old insert|$ACCOUNT_FK; $LEDGER_FK; $IMPORT_FK; $FULL_TAGS|old"
+    "the account key as a foreign key, checked per row|$ACCOUNT_FK|now"
     "+ ledger foreign key|$LEDGER_FK|now"
     "+ import foreign key|$IMPORT_FK|now"
     "+ empty tag arrays indexed|$FULL_TAGS|now"
@@ -114,7 +117,7 @@ variants=(
     "without the daily flow triggers|DROP TRIGGER transactions_daily_flows_insert ON transactions; DROP TRIGGER transactions_daily_category_flows_insert ON transactions|now"
     "without the account rollup trigger|DROP TRIGGER transactions_daily_flows_insert ON transactions|now"
     "without the category rollup trigger|DROP TRIGGER transactions_daily_category_flows_insert ON transactions|now"
-    "without the account foreign key|ALTER TABLE transactions DROP CONSTRAINT transactions_account_id_ledger_id_fkey|now"
+    "without the account key|$NO_ACCOUNT_KEY|now"
 )
 base_name="schema and insert now"
 declare -A cpu wall
