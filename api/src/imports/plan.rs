@@ -276,46 +276,75 @@ pub fn plan(
     targets: &HashMap<usize, Target>,
     categories: &CategoryNames,
 ) -> Plan {
-    let mut out = Plan {
-        errors: parsed.errors.clone(),
-        new_categories: new_categories(parsed, targets, categories),
-        ..Plan::default()
-    };
-    let mut occurrences: HashMap<String, u32> = HashMap::new();
-    let mut key = String::new();
-    for row in &parsed.rows {
-        let Some(target) = targets.get(&row.account) else {
-            out.unmapped += 1;
-            continue;
+    let mut planner = Planner::new(targets, categories);
+    let rows = parsed.rows.iter().filter_map(|r| planner.row(r)).collect();
+    Plan {
+        rows,
+        ..planner.finish(parsed)
+    }
+}
+
+/// Plans a file's rows one at a time, in file order, for a caller that writes them as they
+/// come: the rows of [`plan`], and at [`Planner::finish`] the rest of its plan.
+#[derive(Debug)]
+pub struct Planner<'a> {
+    targets: &'a HashMap<usize, Target>,
+    categories: &'a CategoryNames,
+    /// How often each content key has come so far: a row's occurrence among identical rows.
+    occurrences: HashMap<String, u32>,
+    /// The content key's buffer, reused from row to row.
+    key: String,
+    /// Everything but the rows.
+    rest: Plan,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(targets: &'a HashMap<usize, Target>, categories: &'a CategoryNames) -> Self {
+        Self {
+            targets,
+            categories,
+            occurrences: HashMap::new(),
+            key: String::new(),
+            rest: Plan::default(),
+        }
+    }
+
+    /// The next row of the file as it will be written, or `None` when it is not written
+    /// (its source account is not mapped, or its amount breaks the account's currency).
+    pub fn row(&mut self, row: &bank_formats::Row) -> Option<PlannedRow> {
+        let Some(target) = self.targets.get(&row.account) else {
+            self.rest.unmapped += 1;
+            return None;
         };
         if let Err(message) = check_amount(row.amount, target.minor_units) {
-            out.errors.push(RowError {
+            self.rest.errors.push(RowError {
                 line: row.line,
                 message: format!("the amount {} {message}", row.amount),
             });
-            continue;
+            return None;
         }
         let payee = clip(&row.payee, MAX_PAYEE);
         let description = clip(&row.description, MAX_DESCRIPTION);
         let import_id = if let Some(bank_id) = &row.import_id {
             clip(bank_id, 200)
         } else {
+            let key = &mut self.key;
             content_key(
-                &mut key,
+                key,
                 target.account_id,
                 row.date,
                 row.amount,
                 &payee,
                 &description,
             );
-            let occurrence = if let Some(seen) = occurrences.get_mut(&key) {
+            let occurrence = if let Some(seen) = self.occurrences.get_mut(key.as_str()) {
                 *seen += 1;
                 *seen - 1
             } else {
-                occurrences.insert(key.clone(), 1);
+                self.occurrences.insert(key.clone(), 1);
                 0
             };
-            hashed_id(&key, occurrence)
+            hashed_id(key, occurrence)
         };
         // One part is no split: it is the row's category (many exporters write an `S`
         // line for every transaction).
@@ -323,12 +352,12 @@ pub fn plan(
             [] => (row.category.as_deref(), Vec::new()),
             [one] => (one.category.as_deref(), Vec::new()),
             parts => {
-                let planned = planned_splits(parts, target.minor_units, categories);
-                out.unsplit += usize::from(planned.is_none());
+                let planned = planned_splits(parts, target.minor_units, self.categories);
+                self.rest.unsplit += usize::from(planned.is_none());
                 (None, planned.unwrap_or_default())
             }
         };
-        out.rows.push(PlannedRow {
+        Some(PlannedRow {
             line: row.line,
             account_id: target.account_id,
             date: row.date,
@@ -336,12 +365,23 @@ pub fn plan(
             payee,
             description,
             import_id,
-            category_id: category.and_then(|c| categories.find(c)),
+            category_id: category.and_then(|c| self.categories.find(c)),
             splits,
-        });
+        })
     }
-    out.errors.sort_by_key(|e| e.line);
-    out
+
+    /// The plan of `parsed` without its rows, once every row has been through
+    /// [`Planner::row`].
+    pub fn finish(self, parsed: &ParsedFile) -> Plan {
+        let mut errors = parsed.errors.clone();
+        errors.extend(self.rest.errors);
+        errors.sort_by_key(|e| e.line);
+        Plan {
+            errors,
+            new_categories: new_categories(parsed, self.targets, self.categories),
+            ..self.rest
+        }
+    }
 }
 
 /// The parts of a split row as they will be written, or `None` when they cannot be (more
