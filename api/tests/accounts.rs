@@ -186,8 +186,9 @@ async fn someone_waits_for_a_lock(pool: &PgPool) {
     panic!("no backend ever waited for a lock");
 }
 
-/// The account key is checked per statement (migration 19), not by a foreign key: the same
-/// rule, the same error, the same lock against a concurrent delete, in either order.
+/// The account key is checked per statement (migrations 19 and 20), not by a foreign key:
+/// the same rule, the same error, the same lock against a concurrent delete, in either
+/// order, and no lock for an edit that keeps the key.
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn a_transaction_needs_an_account_of_its_ledger_and_keeps_it(pool: PgPool) {
     let api = TestApi::start(pool).await;
@@ -242,6 +243,26 @@ async fn a_transaction_needs_an_account_of_its_ledger_and_keeps_it(pool: PgPool)
         .execute(&api.pool)
         .await
         .expect("a rename keeps the key");
+
+    // An edit that keeps the key does not lock the account (the model's categorisations):
+    // the account can be locked for its own edit meanwhile.
+    let mut editor = api.pool.begin().await.expect("begin");
+    sqlx::query("UPDATE transactions SET notes = 'edited' WHERE ledger_id = $1")
+        .bind(ledger)
+        .execute(&mut *editor)
+        .await
+        .expect("edit");
+    sqlx::query("SELECT FROM accounts WHERE id = $1 FOR UPDATE NOWAIT")
+        .bind(mine)
+        .execute(&api.pool)
+        .await
+        .expect("the account is not locked by an edit of its transactions");
+    editor.rollback().await.expect("rollback");
+    // Emptying the accounts but not the transactions fails; emptying both works.
+    let truncate = sqlx::query("TRUNCATE accounts CASCADE")
+        .execute(&api.pool)
+        .await;
+    assert_eq!(violated_constraint(truncate), key);
 
     // A writer first: the delete waits for it and then sees its rows.
     let insert_one = move |account: Uuid| {
