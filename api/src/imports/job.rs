@@ -222,8 +222,8 @@ impl ImportWorker {
         let categories = self
             .categories_creating_new(&mut db, ledger_id, &parsed, &targets)
             .await?;
-        let written: Vec<i32> =
-            sqlx::query_scalar("SELECT first_row FROM import_chunks WHERE import_id = $1")
+        let written: Vec<(i32, i32)> =
+            sqlx::query_as("SELECT first_row, rows FROM import_chunks WHERE import_id = $1")
                 .bind(id)
                 .fetch_all(&mut *db)
                 .await?;
@@ -580,22 +580,35 @@ fn plan_chunks(
     (taken, planning)
 }
 
-/// Pure: the row ranges of the chunks not yet written, in order.
+/// Pure: the row ranges still to write, in order: what the `written` chunks (first row,
+/// rows) leave of `0..total`, cut into chunks of `chunk_rows` from the start of each gap. A
+/// job resumed with another `IMPORT_CHUNK_ROWS` writes around the chunks written before.
 pub fn pending_chunks(
     total: usize,
     chunk_rows: usize,
-    written: &[i32],
+    written: &[(i32, i32)],
 ) -> Vec<std::ops::Range<usize>> {
     let chunk_rows = chunk_rows.max(1);
-    (0..total)
-        .step_by(chunk_rows)
-        .filter(|start| {
-            !written
-                .iter()
-                .any(|w| usize::try_from(*w).ok() == Some(*start))
+    let mut done: Vec<std::ops::Range<usize>> = written
+        .iter()
+        .filter_map(|(first, rows)| {
+            let first = usize::try_from(*first).ok()?;
+            Some(first..first + usize::try_from(*rows).ok()?)
         })
-        .map(|start| start..total.min(start + chunk_rows))
-        .collect()
+        .collect();
+    done.sort_by_key(|r| r.start);
+    let mut pending = Vec::new();
+    let mut at = 0;
+    for done in done.into_iter().chain(std::iter::once(total..total)) {
+        let gap_end = done.start.min(total);
+        while at < gap_end {
+            let end = gap_end.min(at + chunk_rows);
+            pending.push(at..end);
+            at = end;
+        }
+        at = at.max(done.end);
+    }
+    pending
 }
 
 #[cfg(test)]
@@ -659,7 +672,7 @@ mod tests {
         let categories = CategoryNames::default().settled();
         let whole = plan(&parsed, &targets, &categories);
         assert_eq!((whole.rows.len(), whole.errors.len()), (22, 1));
-        let pending = pending_chunks(whole.rows.len(), 4, &[4, 16]);
+        let pending = pending_chunks(whole.rows.len(), 4, &[(4, 4), (16, 4)]);
         let (mut chunks, planning) = plan_chunks(parsed, targets, categories, pending.clone(), 1);
         let mut got = Vec::new();
         while let Some(chunk) = chunks.recv().await {
@@ -675,16 +688,16 @@ mod tests {
 
     #[test]
     fn pending_chunks_skip_what_is_written_and_cover_the_rest() {
+        let none = Vec::<std::ops::Range<usize>>::new();
         assert_eq!(pending_chunks(10, 4, &[]), [0..4, 4..8, 8..10]);
-        assert_eq!(pending_chunks(10, 4, &[4]), [0..4, 8..10]);
-        assert_eq!(
-            pending_chunks(10, 4, &[0, 4, 8]),
-            Vec::<std::ops::Range<usize>>::new()
-        );
-        assert_eq!(
-            pending_chunks(0, 4, &[]),
-            Vec::<std::ops::Range<usize>>::new()
-        );
+        assert_eq!(pending_chunks(10, 4, &[(4, 4)]), [0..4, 8..10]);
+        assert_eq!(pending_chunks(10, 4, &[(8, 2), (0, 4), (4, 4)]), none);
+        assert_eq!(pending_chunks(0, 4, &[]), none);
         assert_eq!(pending_chunks(3, 0, &[]), [0..1, 1..2, 2..3]);
+        // Written with another chunk size before a restart.
+        let the_rest: Vec<_> = std::iter::once(6..10).collect();
+        assert_eq!(pending_chunks(10, 4, &[(0, 3), (3, 3)]), the_rest);
+        assert_eq!(pending_chunks(10, 3, &[(4, 4)]), [0..3, 3..4, 8..10]);
+        assert_eq!(pending_chunks(10, 6, &[(2, 2)]), [0..2, 4..10]);
     }
 }
