@@ -261,8 +261,21 @@ async fn a_job_cut_off_halfway_resumes_without_losing_or_repeating_a_row(pool: P
     assert_eq!(import["total_rows"], 6_000);
     assert_eq!(commit(&alice, ledger, &import, None).await.0, 202);
 
-    // The first worker takes the job and dies once part of it is written.
-    let first = api.import_worker("doomed", Duration::from_millis(300), 500);
+    // The first worker takes the job and dies once part of it is written. It has database
+    // connections of its own, as another process would, and they end with it: aborting
+    // its task alone would leave them to sqlx, which can return a connection cancelled in
+    // mid-`BEGIN` to its pool with the transaction still open (transact-rs/sqlx#4393, in
+    // 0.8.6), and that transaction's locks would stop the rescuer for good.
+    let options = (*api.pool.connect_options())
+        .clone()
+        .application_name("doomed-import-worker");
+    let doomed_pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .expect("the doomed worker's pool");
+    let mut first = api.import_worker("doomed", Duration::from_millis(300), 500);
+    first.state.db = doomed_pool;
     first.ensure_group().await.expect("group");
     let running = tokio::spawn(async move { first.step(Duration::from_secs(1)).await });
     let id: Uuid = id_of(&import).parse().unwrap();
@@ -281,6 +294,13 @@ async fn a_job_cut_off_halfway_resumes_without_losing_or_repeating_a_row(pool: P
     }
     running.abort();
     let _ = running.await;
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = 'doomed-import-worker'",
+    )
+    .execute(&api.pool)
+    .await
+    .expect("the doomed worker's connections end");
     assert!(
         (1_000..6_000).contains(&committed),
         "the job was cut off halfway ({committed} rows in)"
