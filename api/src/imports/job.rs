@@ -280,7 +280,10 @@ impl ImportWorker {
 
     /// Writes the chunks as planning hands them over, `writers` at a time, queueing their
     /// uncategorised rows for the model and announcing progress after each; returns the
-    /// months the inserted rows fall in, each once.
+    /// months the inserted rows fall in, each once. After a failure no new chunk starts,
+    /// but the writes under way finish before the error returns: dropping one could cancel
+    /// its `BEGIN`, and sqlx 0.8.6 then hands the connection back to the pool with the
+    /// transaction still open (transact-rs/sqlx#4393).
     async fn write_chunks(
         &self,
         id: Uuid,
@@ -288,15 +291,31 @@ impl ImportWorker {
         mut chunks: tokio::sync::mpsc::Receiver<(usize, Vec<PlannedRow>)>,
         total: usize,
     ) -> Result<Vec<NaiveDate>, JobError> {
+        let failed = std::sync::atomic::AtomicBool::new(false);
+        let mut failure = None;
         let mut months: Vec<NaiveDate> = Vec::new();
         let mut writes = futures_util::stream::poll_fn(move |cx| chunks.poll_recv(cx))
-            .map(|(first_row, rows)| async move {
-                self.write_chunk(id, ledger_id, &rows, first_row).await
+            .map(|(first_row, rows)| {
+                let failed = &failed;
+                async move {
+                    if failed.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Ok(None);
+                    }
+                    self.write_chunk(id, ledger_id, &rows, first_row).await
+                }
             })
             .buffer_unordered(self.writers.max(1));
         while let Some(written) = writes.next().await {
-            // Another writer took this chunk: it is written either way.
-            let Some(inserted) = written? else { continue };
+            let inserted = match written {
+                Ok(Some(inserted)) => inserted,
+                // Another writer took this chunk: it is written either way.
+                Ok(None) => continue,
+                Err(e) => {
+                    failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    failure.get_or_insert(e);
+                    continue;
+                }
+            };
             months.extend(inserted.iter().map(|(_, day, _)| first_of_month(*day)));
             // Rows the file categorised do not need the model.
             let ids: Vec<Uuid> = inserted
@@ -305,7 +324,13 @@ impl ImportWorker {
                 .map(|(id, _, _)| id)
                 .collect();
             self.state.ml.queue_many(ledger_id, &ids).await;
-            self.report_progress(id, ledger_id, total).await?;
+            if let Err(e) = self.report_progress(id, ledger_id, total).await {
+                failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                failure.get_or_insert(e);
+            }
+        }
+        if let Some(e) = failure {
+            return Err(e);
         }
         months.sort_unstable();
         months.dedup();
