@@ -186,7 +186,7 @@ async fn someone_waits_for_a_lock(pool: &PgPool) {
     panic!("no backend ever waited for a lock");
 }
 
-/// The account key is checked per statement (migrations 19 and 20), not by a foreign key:
+/// The account key is checked per statement (migration 19), not by a foreign key:
 /// the same rule, the same error, the same lock against a concurrent delete, in either
 /// order, and no lock for an edit that keeps the key.
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]

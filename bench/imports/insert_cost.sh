@@ -99,7 +99,7 @@ measure() {
 FULL_TAGS="DROP INDEX transactions_tags; CREATE INDEX transactions_tags ON transactions USING gin (tags)"
 LEDGER_FK="ALTER TABLE transactions ADD FOREIGN KEY (ledger_id) REFERENCES ledgers (id) ON DELETE CASCADE"
 IMPORT_FK="ALTER TABLE transactions ADD FOREIGN KEY (import_job_id) REFERENCES imports (id) ON DELETE SET NULL"
-NO_ACCOUNT_KEY="DROP TRIGGER transactions_account_key_insert ON transactions; DROP TRIGGER transactions_account_key_update ON transactions; DROP TRIGGER accounts_transactions_key ON accounts"
+NO_ACCOUNT_KEY="DROP TRIGGER transactions_account_key_insert ON transactions; DROP TRIGGER transactions_account_key_update ON transactions; DROP TRIGGER accounts_transactions_key ON accounts; DROP TRIGGER accounts_truncate_key ON accounts"
 ACCOUNT_FK="$NO_ACCOUNT_KEY; ALTER TABLE transactions ADD CONSTRAINT transactions_account_id_ledger_id_fkey FOREIGN KEY (account_id, ledger_id) REFERENCES accounts (id, ledger_id)"
 variants=(
     "schema and insert now||now"
