@@ -356,6 +356,95 @@ async fn a_job_cut_off_halfway_resumes_without_losing_or_repeating_a_row(pool: P
     assert_eq!((count, distinct), (6_000, 6_000));
 }
 
+/// A chunk that Postgres aborts as a deadlock (here with a transaction that adds to the
+/// same days of the rollup in the other order) is written again at once: the import
+/// finishes in the same round, instead of waiting a minute to be claimed again.
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn a_chunk_aborted_as_a_deadlock_is_written_again_at_once(pool: PgPool) {
+    let api = TestApi::start(pool).await;
+    let (alice, ledger) = api.user("Alice").await;
+    let checking = account(&alice, ledger, "Checking", "USD").await;
+    let import = upload(
+        &alice,
+        ledger,
+        checking,
+        csv(&["2024-03-01,Bakery,-4.00", "2024-03-02,Grocer,-30.00"]),
+    )
+    .await;
+    assert_eq!(commit(&alice, ledger, &import, None).await.0, 202);
+
+    // The other transaction holds the rollup's row of the second day; the chunk locks the
+    // first day's and waits for the second's; then the other asks for the first day's.
+    let add_to = |day: &'static str| {
+        sqlx::query(
+            "SELECT daily_category_flows_add(ARRAY[ROW($1, $2::date, NULL, 'USD', -1, 1)::daily_category_flows])",
+        )
+        .bind(ledger)
+        .bind(day)
+    };
+    let mut other = api.pool.begin().await.expect("begin");
+    add_to("2024-03-02")
+        .execute(&mut *other)
+        .await
+        .expect("second day");
+    let worker = api.import_worker("test-worker", Duration::from_mins(1), 1_000);
+    worker.ensure_group().await.expect("group");
+    let round = tokio::spawn(async move { worker.step(Duration::from_secs(1)).await });
+    let mut waiting = false;
+    for _ in 0..1_000 {
+        waiting = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT FROM pg_stat_activity
+                            WHERE datname = current_database() AND wait_event_type = 'Lock'
+                              AND query LIKE 'INSERT INTO transactions%')",
+        )
+        .fetch_one(&api.pool)
+        .await
+        .expect("activity");
+        if waiting {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(waiting, "the chunk waits for the second day's row");
+    // The chunk has waited longer (by a margin for a loaded machine), so its deadlock
+    // check runs first and aborts it.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    add_to("2024-03-01")
+        .execute(&mut *other)
+        .await
+        .expect("the other transaction gets the first day's row");
+    other.rollback().await.expect("rollback");
+
+    assert_eq!(
+        round.await.expect("round").expect("step"),
+        1,
+        "finished in this round"
+    );
+    let (_, done) = alice
+        .get(&format!(
+            "/api/v1/ledgers/{ledger}/imports/{}",
+            id_of(&import)
+        ))
+        .await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(rows(&api, checking).await.len(), 2);
+    let rollup: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT day::text, amount::numeric(20,2)::text, lines FROM daily_category_flows
+         WHERE ledger_id = $1 ORDER BY day",
+    )
+    .bind(ledger)
+    .fetch_all(&api.pool)
+    .await
+    .expect("rollup");
+    assert_eq!(
+        rollup,
+        [
+            ("2024-03-01".to_owned(), "-4.00".to_owned(), 1),
+            ("2024-03-02".to_owned(), "-30.00".to_owned(), 1)
+        ]
+    );
+}
+
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
 async fn an_edited_mapping_is_saved_and_used_for_the_next_file(pool: PgPool) {
     let api = TestApi::start(pool).await;

@@ -83,13 +83,27 @@ pub enum JobError {
     /// Retrying cannot work: the import is marked failed.
     #[error("{0}")]
     Permanent(String),
+    /// Postgres aborted the transaction for another's sake (a deadlock, a serialization
+    /// failure): the same work done again at once goes through.
+    #[error("{0}")]
+    Contended(String),
 }
 
 impl From<sqlx::Error> for JobError {
     fn from(e: sqlx::Error) -> Self {
-        JobError::Transient(e.to_string())
+        let code = e
+            .as_database_error()
+            .and_then(sqlx::error::DatabaseError::code);
+        if matches!(code.as_deref(), Some("40P01" | "40001")) {
+            JobError::Contended(e.to_string())
+        } else {
+            JobError::Transient(e.to_string())
+        }
     }
 }
+
+/// How often a chunk is written before a contended transaction counts as an interruption.
+const CHUNK_ATTEMPTS: u32 = 3;
 
 #[derive(Debug)]
 pub struct ImportWorker {
@@ -144,7 +158,7 @@ impl ImportWorker {
                         tracing::warn!(%id, error = %message, "import failed");
                         self.fail(id, &message).await.is_ok()
                     }
-                    Err(JobError::Transient(message)) => {
+                    Err(JobError::Transient(message) | JobError::Contended(message)) => {
                         tracing::warn!(%id, error = %message, "import interrupted; it resumes when claimed again");
                         false
                     }
@@ -298,10 +312,19 @@ impl ImportWorker {
             .map(|(first_row, rows)| {
                 let failed = &failed;
                 async move {
-                    if failed.load(std::sync::atomic::Ordering::Relaxed) {
-                        return Ok(None);
+                    let mut attempt = 1;
+                    loop {
+                        if failed.load(std::sync::atomic::Ordering::Relaxed) {
+                            return Ok(None);
+                        }
+                        match self.write_chunk(id, ledger_id, &rows, first_row).await {
+                            Err(JobError::Contended(message)) if attempt < CHUNK_ATTEMPTS => {
+                                tracing::info!(%id, first_row, attempt, error = %message, "chunk written again");
+                                attempt += 1;
+                            }
+                            outcome => return outcome,
+                        }
                     }
-                    self.write_chunk(id, ledger_id, &rows, first_row).await
                 }
             })
             .buffer_unordered(self.writers.max(1));
