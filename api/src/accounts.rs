@@ -158,7 +158,7 @@ async fn create(
     v.text("name", &body.name, 100);
     v.result("currency", check_currency_code(&body.currency));
     v.finish()?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let minor_units = require_known_currency(&mut tx, "currency", &body.currency).await?;
     let mut v = Validator::new();
     let opening = v.result(
@@ -206,7 +206,7 @@ async fn update(
     Json(body): Json<UpdateAccount>,
 ) -> Result<Json<AccountView>, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Editor).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let minor_units = sqlx::query_scalar!(
         "SELECT c.minor_units FROM accounts a JOIN currencies c ON c.code = a.currency
          WHERE a.ledger_id = $1 AND a.id = $2 FOR UPDATE OF a",
@@ -260,7 +260,7 @@ async fn remove(
     Path((ledger_id, account_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Editor).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let in_use = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM transactions WHERE account_id = $1) AS "in_use!""#,
         account_id,

@@ -335,7 +335,7 @@ async fn merge(
     Path((ledger_id, id)): Path<(Uuid, Uuid)>,
     Json(body): Json<Merge>,
 ) -> Result<Json<MergeResult>, ApiError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     if body.into == id {
         return Err(ApiError::field(

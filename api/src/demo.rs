@@ -321,7 +321,7 @@ pub async fn seed(pool: &PgPool) -> Result<bool, ApiError> {
         return Ok(false);
     }
     let hash = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = service_kit::stores::begin(pool).await?;
     let user_id = sqlx::query_scalar!(
         "INSERT INTO users (email, display_name, password_hash) VALUES ($1, 'Demo', $2) RETURNING id",
         DEMO_EMAIL,

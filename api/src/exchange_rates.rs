@@ -215,7 +215,7 @@ async fn put(
 ) -> Result<Json<Rate>, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Editor).await?;
     let rate = parse_rate(&body.currency, &body.date, &body.rate).map_err(ApiError::Validation)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     store(&mut tx, ledger_id, std::slice::from_ref(&rate)).await?;
     tx.commit().await?;
     Ok(Json(rate))
@@ -254,7 +254,7 @@ async fn import(
         ));
     }
     let rates = parse_csv(&body).map_err(ApiError::Validation)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     store(&mut tx, ledger_id, &rates).await?;
     tx.commit().await?;
     Ok(Json(Imported {

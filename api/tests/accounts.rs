@@ -246,7 +246,7 @@ async fn a_transaction_needs_an_account_of_its_ledger_and_keeps_it(pool: PgPool)
 
     // An edit that keeps the key does not lock the account (the model's categorisations):
     // the account can be locked for its own edit meanwhile.
-    let mut editor = api.pool.begin().await.expect("begin");
+    let mut editor = service_kit::stores::begin(&api.pool).await.expect("begin");
     sqlx::query("UPDATE transactions SET notes = 'edited' WHERE ledger_id = $1")
         .bind(ledger)
         .execute(&mut *editor)
@@ -272,7 +272,7 @@ async fn a_transaction_needs_an_account_of_its_ledger_and_keeps_it(pool: PgPool)
         .bind(ledger)
         .bind(account)
     };
-    let mut writer = api.pool.begin().await.expect("begin");
+    let mut writer = service_kit::stores::begin(&api.pool).await.expect("begin");
     insert_one(spare)
         .execute(&mut *writer)
         .await
@@ -285,7 +285,7 @@ async fn a_transaction_needs_an_account_of_its_ledger_and_keeps_it(pool: PgPool)
 
     // A delete first: the writer waits for it and then finds no account.
     let gone = id(&alice.post(&accounts, new_account("Gone")).await.1);
-    let mut deleter = api.pool.begin().await.expect("begin");
+    let mut deleter = service_kit::stores::begin(&api.pool).await.expect("begin");
     delete(gone)
         .execute(&mut *deleter)
         .await

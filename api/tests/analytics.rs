@@ -461,7 +461,7 @@ async fn the_category_rollup_stays_equal_to_the_lines_through_splits_moves_and_d
         ),
     ];
     for (step, statements) in steps {
-        let mut tx = db.begin().await.expect("begin");
+        let mut tx = service_kit::stores::begin(db).await.expect("begin");
         for statement in &statements {
             sqlx::query(statement)
                 .execute(&mut *tx)

@@ -262,10 +262,7 @@ async fn a_job_cut_off_halfway_resumes_without_losing_or_repeating_a_row(pool: P
     assert_eq!(commit(&alice, ledger, &import, None).await.0, 202);
 
     // The first worker takes the job and dies once part of it is written. It has database
-    // connections of its own, as another process would, and they end with it: aborting
-    // its task alone would leave them to sqlx, which can return a connection cancelled in
-    // mid-`BEGIN` to its pool with the transaction still open (transact-rs/sqlx#4393, in
-    // 0.8.6), and that transaction's locks would stop the rescuer for good.
+    // connections of its own, as another process would, and they end with it.
     let options = (*api.pool.connect_options())
         .clone()
         .application_name("doomed-import-worker");
@@ -398,7 +395,7 @@ async fn a_chunk_aborted_as_a_deadlock_is_written_again_at_once(pool: PgPool) {
         .bind(ledger)
         .bind(day)
     };
-    let mut other = api.pool.begin().await.expect("begin");
+    let mut other = service_kit::stores::begin(&api.pool).await.expect("begin");
     add_to("2024-03-02")
         .execute(&mut *other)
         .await

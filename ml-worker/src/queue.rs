@@ -151,7 +151,7 @@ impl Consumer {
             .collect();
         let predictions = self.ledgers.categorize(ledger, items).await?;
         let version = self.ledgers.embedder().manifest().version.clone();
-        let mut tx = self.db.begin().await?;
+        let mut tx = service_kit::stores::begin(&self.db).await?;
         // What this worker wrote (another worker, or a person, may have been first) is
         // announced after commit.
         let mut outcomes: Vec<&'static str> = Vec::with_capacity(rows.len());

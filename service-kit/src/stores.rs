@@ -82,6 +82,27 @@ pub fn postgres_options(url: &Secret) -> Result<PgConnectOptions, ConfigError> {
     PgConnectOptions::from_str(url).map_err(|e| invalid(e.to_string()))
 }
 
+/// Begins a transaction on a connection from `pool`, in a task of its own, so that a caller
+/// dropped meanwhile (a client that hung up, a timeout) cannot leave the connection in the
+/// pool inside an open transaction. sqlx 0.8.6's own `begin` can: dropped after sending
+/// `BEGIN` and before reading the answer, it hands the connection back without a rollback
+/// (transact-rs/sqlx#4393), and every later query on it then runs inside that transaction,
+/// holding its locks, until the connection closes and rolls all of it back. Here the task
+/// always finishes `begin`; a transaction nobody took is dropped, and so rolled back.
+pub async fn begin(
+    pool: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let pool = pool.clone();
+    #[allow(clippy::disallowed_methods, reason = "the one caller of sqlx's begin")]
+    let sqlx_begin = async move { pool.begin().await };
+    match tokio::spawn(sqlx_begin).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // The runtime is shutting down.
+        Err(_) => Err(sqlx::Error::PoolClosed),
+    }
+}
+
 /// Ready when PostgreSQL answers a trivial query.
 #[derive(Debug)]
 pub struct PostgresCheck(pub PgPool);
@@ -191,6 +212,60 @@ impl Check for RedisCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A caller that gives up on `begin` once Postgres has opened the transaction, before
+    /// the answer is read, leaves the connection clean for the next query. (With sqlx's own
+    /// `pool.begin()` in place of `begin`, the next query runs inside that transaction.)
+    #[sqlx::test(migrations = false)]
+    async fn a_begin_given_up_midway_leaves_no_transaction_open(admin: PgPool) {
+        use futures_util::FutureExt;
+        use sqlx::Row;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with((*admin.connect_options()).clone())
+            .await
+            .expect("pool");
+        let backend: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&pool)
+            .await
+            .expect("pid");
+        let mut given_up_midway = 0;
+        for _ in 0..20 {
+            // Dropped at the end of the block, midway or not.
+            let open_on_the_server = {
+                let mut begun = std::pin::pin!(begin(&pool));
+                let mut open = false;
+                for _ in 0..1_000 {
+                    if begun.as_mut().now_or_never().is_some() {
+                        break;
+                    }
+                    open = sqlx::query_scalar(
+                        "SELECT state = 'idle in transaction' FROM pg_stat_activity WHERE pid = $1",
+                    )
+                    .bind(backend)
+                    .fetch_one(&admin)
+                    .await
+                    .expect("activity");
+                    if open {
+                        break;
+                    }
+                }
+                open
+            };
+            given_up_midway += usize::from(open_on_the_server);
+            // In an open transaction, now() is when it began, not when this statement did.
+            let in_transaction: bool = sqlx::raw_sql("SELECT now() <> statement_timestamp()")
+                .fetch_one(&pool)
+                .await
+                .expect("query")
+                .get(0);
+            assert!(
+                !in_transaction,
+                "the next query ran inside the abandoned transaction"
+            );
+        }
+        assert!(given_up_midway > 0, "no begin was given up midway");
+    }
 
     #[test]
     fn a_malformed_database_url_names_the_setting_without_echoing_the_password() {

@@ -205,7 +205,7 @@ async fn register(
     v.finish()?;
 
     let hash = password::hash(body.password).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     crate::ledgers::require_known_currency(&mut tx, "currency", &currency).await?;
     let user = sqlx::query_as!(
         UserView,
@@ -271,7 +271,7 @@ async fn login(
     };
     state.limiter.reset(&account_key).await;
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let tokens = new_session(&mut tx, &state, row.id, Uuid::new_v4(), None).await?;
     tx.commit().await?;
     let user = UserView {
@@ -302,7 +302,7 @@ async fn refresh(
     require_csrf(&headers, &jar)?;
     let csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned());
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let token = sqlx::query!(
         "SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens
          WHERE token_hash = $1 FOR UPDATE",
@@ -523,7 +523,7 @@ async fn put_preferences(
         "must be system, light or dark",
     );
     v.finish()?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     crate::ledgers::require_known_currency(&mut tx, "default_currency", &body.default_currency)
         .await?;
     sqlx::query!(

@@ -295,9 +295,7 @@ impl ImportWorker {
     /// Writes the chunks as planning hands them over, `writers` at a time, queueing their
     /// uncategorised rows for the model and announcing progress after each; returns the
     /// months the inserted rows fall in, each once. After a failure no new chunk starts,
-    /// but the writes under way finish before the error returns: dropping one could cancel
-    /// its `BEGIN`, and sqlx 0.8.6 then hands the connection back to the pool with the
-    /// transaction still open (transact-rs/sqlx#4393).
+    /// and the writes under way finish before the error returns.
     async fn write_chunks(
         &self,
         id: Uuid,
@@ -417,7 +415,7 @@ impl ImportWorker {
         first_row: usize,
     ) -> Result<Option<Vec<(Uuid, NaiveDate, bool)>>, JobError> {
         let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-        let mut tx = self.state.db.begin().await?;
+        let mut tx = service_kit::stores::begin(&self.state.db).await?;
         let claimed = sqlx::query(
             "INSERT INTO import_chunks (import_id, first_row, rows, inserted) VALUES ($1, $2, $3, 0)
              ON CONFLICT DO NOTHING",

@@ -239,7 +239,7 @@ pub async fn create_categories(
     let groups: Vec<&str> = new.iter().map(|c| c.group.as_str()).collect();
     let names: Vec<&str> = new.iter().map(|c| c.name.as_str()).collect();
     let income: Vec<bool> = new.iter().map(|c| c.income).collect();
-    let mut tx = db.begin().await?;
+    let mut tx = service_kit::stores::begin(db).await?;
     sqlx::query(
         "INSERT INTO category_groups (ledger_id, name, kind)
          SELECT DISTINCT ON (lower(w.grp)) $1, w.grp,

@@ -386,7 +386,7 @@ async fn change_mapping(
     Path((ledger_id, id)): Path<(Uuid, Uuid)>,
     Json(change): Json<MappingChange>,
 ) -> Result<Json<ImportView>, ApiError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     let Locked {
         status,
@@ -477,7 +477,7 @@ async fn commit(
     } else {
         serde_json::from_slice(&body).map_err(|e| ApiError::field("body", e.to_string()))?
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     let Locked {
         status,
@@ -537,7 +537,7 @@ async fn undo(
     Path((ledger_id, id)): Path<(Uuid, Uuid)>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     let status: ImportStatus = sqlx::query_scalar(
         "SELECT status FROM imports WHERE ledger_id = $1 AND id = $2 FOR UPDATE",

@@ -108,7 +108,7 @@ async fn create(
     v.text("name", &body.name, 100);
     v.result("base_currency", check_currency_code(&body.base_currency));
     v.finish()?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     require_known_currency(&mut tx, "base_currency", &body.base_currency).await?;
     let id = super::create(
         &mut tx,
@@ -209,7 +209,7 @@ async fn remove(
     access(&state.db, &caller, ledger_id, Role::Owner).await?;
     // Transactions (and their split parts) first: the cascade from the ledger would reach
     // categories and accounts in an order where a split part still points at a category.
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     sqlx::query!("DELETE FROM transactions WHERE ledger_id = $1", ledger_id)
         .execute(&mut *tx)
         .await?;
@@ -295,7 +295,7 @@ async fn set_role(
     Path((ledger_id, user_id)): Path<(Uuid, Uuid)>,
     Json(body): Json<SetRole>,
 ) -> Result<StatusCode, ApiError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Owner).await?;
     if body.role != Role::Owner {
         refuse_to_remove_last_owner(&mut tx, ledger_id, user_id).await?;
@@ -330,7 +330,7 @@ async fn remove_member(
     caller: Caller,
     Path((ledger_id, user_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let needed = if user_id == caller.user_id {
         Role::Viewer
     } else {
@@ -441,7 +441,7 @@ async fn accept_invite(
     caller: Caller,
     Json(body): Json<AcceptInvite>,
 ) -> Result<Json<LedgerView>, ApiError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let invite = sqlx::query!(
         r#"SELECT id, ledger_id, role AS "role: Role" FROM ledger_invites
            WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() FOR UPDATE"#,

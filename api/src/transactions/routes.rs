@@ -146,7 +146,7 @@ async fn create(
     Json(body): Json<CreateTransaction>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let key = idempotency::key(&headers)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     if let Some(key) = &key {
         let fingerprint = idempotency::fingerprint(&format!("transactions:{ledger_id}"), &body);
@@ -456,7 +456,7 @@ async fn update(
     Path((ledger_id, id)): Path<(Uuid, Uuid)>,
     Json(body): Json<UpdateTransaction>,
 ) -> Result<Json<TransactionView>, ApiError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     let current = sqlx::query!(
         r#"SELECT account_id, amount, transfer_id, booked_on, category_id,
@@ -628,7 +628,7 @@ async fn remove(
     caller: Caller,
     Path((ledger_id, id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     let removed = sqlx::query!(
         "DELETE FROM transactions WHERE ledger_id = $1 AND (id = $2 OR transfer_id =
@@ -699,7 +699,7 @@ async fn bulk(
     ids.sort_unstable();
     ids.dedup();
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     let found = sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM transactions WHERE ledger_id = $1 AND id = ANY($2)"#,

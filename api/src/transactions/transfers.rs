@@ -78,7 +78,7 @@ async fn create(
     Path(ledger_id): Path<Uuid>,
     Json(body): Json<CreateTransfer>,
 ) -> Result<(StatusCode, Json<TransferView>), ApiError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
     let from_units =
         account_minor_units(&mut tx, ledger_id, body.from_account_id, "from_account_id").await?;
