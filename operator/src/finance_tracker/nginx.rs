@@ -83,7 +83,9 @@ http {{
         location /api/ {{
             proxy_pass http://financetracker_api;
             proxy_http_version 1.1;
-            proxy_set_header Host $host;
+            # As the browser sent it, port included: the API checks a WebSocket's Origin
+            # against it.
+            proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $forwarded_proto;
             proxy_set_header Upgrade $http_upgrade;

@@ -1,5 +1,7 @@
 //! The Ingress that publishes the web Service under the spec's host.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
     IngressServiceBackend, IngressSpec, IngressTLS, ServiceBackendPort,
@@ -15,7 +17,10 @@ pub fn children(plan: &Plan<'_>) -> Vec<Child> {
     };
     let names = plan.names;
     let mut metadata = names.metadata(names.of(Component::Web), Component::Web);
-    metadata.annotations = (!spec.annotations.is_empty()).then(|| spec.annotations.clone());
+    let mut annotations = controller_annotations(spec.class_name.as_deref());
+    // The user's own annotations win.
+    annotations.extend(spec.annotations.clone());
+    metadata.annotations = (!annotations.is_empty()).then_some(annotations);
     let backend = IngressBackend {
         service: Some(IngressServiceBackend {
             name: names.of(Component::Web),
@@ -51,6 +56,24 @@ pub fn children(plan: &Plan<'_>) -> Vec<Child> {
         status: None,
     };
     vec![Child::new(&ingress)]
+}
+
+/// Pure: what the Ingress controller of `class` needs to be told. ingress-nginx closes a
+/// proxied connection that has been quiet for 60 s; the WebSocket of live updates may be
+/// quiet much longer (the API pings every 30 s, but a longer ping interval, or a proxy in
+/// between, must not cost the socket), so its timeouts match the bundled nginx's hour. An
+/// unset class is usually ingress-nginx too; other controllers ignore these annotations.
+fn controller_annotations(class: Option<&str>) -> BTreeMap<String, String> {
+    match class {
+        Some("nginx") | None => [
+            ("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600"),
+            ("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect(),
+        _ => BTreeMap::new(),
+    }
 }
 
 /// Where people open the platform, if it has an Ingress.

@@ -378,6 +378,35 @@ mod tests {
             ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"],
             "le"
         );
+        // ingress-nginx would close a WebSocket quiet for a minute.
+        assert_eq!(
+            ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-read-timeout"],
+            "3600"
+        );
+        let mut own = spec.clone();
+        if let Some(ingress) = own.ingress.as_mut() {
+            ingress.annotations.insert(
+                "nginx.ingress.kubernetes.io/proxy-read-timeout".to_owned(),
+                "600".to_owned(),
+            );
+            ingress.class_name = Some("nginx".to_owned());
+        }
+        let own = children_of(own, false);
+        assert_eq!(
+            find(&own, Kind::Ingress, "home-web")["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-read-timeout"],
+            "600",
+            "the user's annotation wins"
+        );
+        let mut traefik = spec.clone();
+        if let Some(ingress) = traefik.ingress.as_mut() {
+            ingress.class_name = Some("traefik".to_owned());
+        }
+        let traefik = children_of(traefik, false);
+        assert_eq!(
+            find(&traefik, Kind::Ingress, "home-web")["metadata"]["annotations"],
+            json!({"cert-manager.io/cluster-issuer": "le"}),
+            "another controller gets no nginx annotations"
+        );
         let api = &find(&children, Kind::Deployment, "home-api")["spec"]["template"]["spec"]["containers"]
             [0];
         assert_eq!(env(api, "COOKIE_SECURE")["value"], "true");
