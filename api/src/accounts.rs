@@ -10,6 +10,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
+use crate::events::catalogue::Removed;
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{ArchivedQuery, Json, Path, Query};
@@ -37,7 +39,7 @@ pub enum AccountKind {
     Investment,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccountView {
     pub id: Uuid,
     pub name: String,
@@ -178,6 +180,7 @@ async fn create(
     .fetch_one(&mut *tx)
     .await?;
     let view = account_view(&mut *tx, ledger_id, id).await?;
+    events::record(&mut tx, ledger_id, &Event::AccountCreated(view.clone())).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -242,6 +245,7 @@ async fn update(
     .execute(&mut *tx)
     .await?;
     let view = account_view(&mut *tx, ledger_id, account_id).await?;
+    events::record(&mut tx, ledger_id, &Event::AccountUpdated(view.clone())).await?;
     tx.commit().await?;
     Ok(Json(view))
 }
@@ -283,6 +287,12 @@ async fn remove(
     if removed == 0 {
         return Err(ApiError::NotFound("account"));
     }
+    events::record(
+        &mut tx,
+        ledger_id,
+        &Event::AccountDeleted(Removed { id: account_id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,6 +10,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
+use crate::events::catalogue::{CategoryChanged, CategoryGroupChanged, CategoryMerged};
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{ArchivedQuery, Json, Path, Query};
@@ -135,14 +137,20 @@ async fn create_group(
     let mut v = Validator::new();
     v.text("name", &body.name, 100);
     v.finish()?;
-    let id = sqlx::query_scalar!(
-        "INSERT INTO category_groups (ledger_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
+    let mut tx = service_kit::stores::begin(&state.db).await?;
+    let group = sqlx::query_as!(
+        CategoryGroupChanged,
+        r#"INSERT INTO category_groups (ledger_id, name, kind) VALUES ($1, $2, $3)
+           RETURNING id, name, kind AS "kind: CategoryKind", archived_at IS NOT NULL AS "archived!""#,
         ledger_id,
         body.name.trim(),
         body.kind as CategoryKind,
     )
-    .fetch_one(&state.db)
+    .fetch_one(&mut *tx)
     .await?;
+    let id = group.id;
+    events::record(&mut tx, ledger_id, &Event::CategoryGroupCreated(group)).await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -174,23 +182,25 @@ async fn update_group(
         v.text("name", name, 100);
     }
     v.finish()?;
-    let updated = sqlx::query!(
-        "UPDATE category_groups SET
-             name = COALESCE($3, name),
-             archived_at = CASE WHEN $4::bool IS NULL THEN archived_at
-                                WHEN $4 THEN COALESCE(archived_at, now()) ELSE NULL END
-         WHERE ledger_id = $1 AND id = $2",
+    let mut tx = service_kit::stores::begin(&state.db).await?;
+    let group = sqlx::query_as!(
+        CategoryGroupChanged,
+        r#"UPDATE category_groups SET
+               name = COALESCE($3, name),
+               archived_at = CASE WHEN $4::bool IS NULL THEN archived_at
+                                  WHEN $4 THEN COALESCE(archived_at, now()) ELSE NULL END
+           WHERE ledger_id = $1 AND id = $2
+           RETURNING id, name, kind AS "kind: CategoryKind", archived_at IS NOT NULL AS "archived!""#,
         ledger_id,
         id,
         body.name.as_deref().map(str::trim),
         body.archived,
     )
-    .execute(&state.db)
+    .fetch_optional(&mut *tx)
     .await?
-    .rows_affected();
-    if updated == 0 {
-        return Err(ApiError::NotFound("category group"));
-    }
+    .ok_or(ApiError::NotFound("category group"))?;
+    events::record(&mut tx, ledger_id, &Event::CategoryGroupUpdated(group)).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -237,14 +247,20 @@ async fn create(
     v.text("name", &body.name, 100);
     v.finish()?;
     require_group(&state.db, ledger_id, body.group_id).await?;
-    let id = sqlx::query_scalar!(
-        "INSERT INTO categories (ledger_id, group_id, name) VALUES ($1, $2, $3) RETURNING id",
+    let mut tx = service_kit::stores::begin(&state.db).await?;
+    let category = sqlx::query_as!(
+        CategoryChanged,
+        r#"INSERT INTO categories (ledger_id, group_id, name) VALUES ($1, $2, $3)
+           RETURNING id, group_id, name, archived_at IS NOT NULL AS "archived!", budget_rollover"#,
         ledger_id,
         body.group_id,
         body.name.trim(),
     )
-    .fetch_one(&state.db)
+    .fetch_one(&mut *tx)
     .await?;
+    let id = category.id;
+    events::record(&mut tx, ledger_id, &Event::CategoryCreated(category)).await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -283,14 +299,17 @@ async fn update(
     if let Some(group_id) = body.group_id {
         require_group(&state.db, ledger_id, group_id).await?;
     }
-    let updated = sqlx::query!(
-        "UPDATE categories SET
-             name = COALESCE($3, name),
-             group_id = COALESCE($4, group_id),
-             archived_at = CASE WHEN $5::bool IS NULL THEN archived_at
-                                WHEN $5 THEN COALESCE(archived_at, now()) ELSE NULL END,
-             budget_rollover = COALESCE($6, budget_rollover)
-         WHERE ledger_id = $1 AND id = $2",
+    let mut tx = service_kit::stores::begin(&state.db).await?;
+    let category = sqlx::query_as!(
+        CategoryChanged,
+        r#"UPDATE categories SET
+               name = COALESCE($3, name),
+               group_id = COALESCE($4, group_id),
+               archived_at = CASE WHEN $5::bool IS NULL THEN archived_at
+                                  WHEN $5 THEN COALESCE(archived_at, now()) ELSE NULL END,
+               budget_rollover = COALESCE($6, budget_rollover)
+           WHERE ledger_id = $1 AND id = $2
+           RETURNING id, group_id, name, archived_at IS NOT NULL AS "archived!", budget_rollover"#,
         ledger_id,
         id,
         body.name.as_deref().map(str::trim),
@@ -298,12 +317,11 @@ async fn update(
         body.archived,
         body.budget_rollover,
     )
-    .execute(&state.db)
+    .fetch_optional(&mut *tx)
     .await?
-    .rows_affected();
-    if updated == 0 {
-        return Err(ApiError::NotFound("category"));
-    }
+    .ok_or(ApiError::NotFound("category"))?;
+    events::record(&mut tx, ledger_id, &Event::CategoryUpdated(category)).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -379,6 +397,13 @@ async fn merge(
     )
     .execute(&mut *tx)
     .await?;
+    let merged = CategoryMerged {
+        id,
+        into: body.into,
+        moved_transactions,
+        moved_splits,
+    };
+    events::record(&mut tx, ledger_id, &Event::CategoryMerged(merged)).await?;
     tx.commit().await?;
     Ok(Json(MergeResult {
         moved_transactions,

@@ -71,6 +71,9 @@ pub struct Config {
     pub imports: ImportArgs,
 
     #[command(flatten)]
+    pub realtime: RealtimeArgs,
+
+    #[command(flatten)]
     pub stores: StoreArgs,
 
     #[command(flatten)]
@@ -132,4 +135,42 @@ pub struct ImportArgs {
     #[arg(long, env = "IMPORT_MIN_IDLE_SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=3_600))]
     pub import_min_idle_seconds: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RealtimeArgs {
+    /// Origins (`https://money.example.com`, comma-separated) whose pages may open the
+    /// WebSocket with the session cookie. Unset: only pages of the origin the request was
+    /// sent to (its `Host`), which is right behind the bundled nginx.
+    #[arg(long, env = "PUBLIC_ORIGINS", value_delimiter = ',')]
+    pub public_origins: Vec<String>,
+
+    /// How long events stay replayable for a client that reconnects, in seconds; a longer
+    /// gap gets a `resync` message instead.
+    #[arg(long, env = "EVENTS_REPLAY_SECONDS", default_value_t = 86_400,
+          value_parser = clap::value_parser!(u64).range(60..=2_592_000))]
+    pub events_replay_seconds: u64,
+
+    /// Seconds between the server's pings on a WebSocket; a socket that has not answered
+    /// the previous ping by the next is dropped.
+    #[arg(long, env = "WS_PING_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub ws_ping_seconds: u64,
+
+    /// Events a WebSocket may have waiting to be written; a client that falls further behind
+    /// is closed (4008) and resumes when it reconnects.
+    #[arg(long, env = "WS_CLIENT_BUFFER", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub ws_client_buffer: u64,
+
+    /// Seconds a ticket from `POST /ws/ticket` stays valid.
+    #[arg(long, env = "WS_TICKET_TTL_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub ws_ticket_ttl_seconds: u64,
+
+    /// Seconds between checks of the sessions and memberships of open WebSocket connections
+    /// (sign-outs and membership changes also reach them at once through Redis).
+    #[arg(long, env = "WS_RECHECK_SECONDS", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub ws_recheck_seconds: u64,
 }

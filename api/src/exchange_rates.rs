@@ -12,6 +12,8 @@ use uuid::Uuid;
 
 use crate::auth::caller::Caller;
 use crate::dates::parse_date;
+use crate::events::catalogue::ExchangeRatesChanged;
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{Json, Path, Query};
@@ -194,6 +196,12 @@ async fn store(
     )
     .execute(&mut *tx)
     .await?;
+    let mut changed: Vec<String> = distinct.into_iter().cloned().collect();
+    changed.sort();
+    let event = Event::ExchangeRateChanged(ExchangeRatesChanged {
+        currencies: changed,
+    });
+    events::record(tx, ledger_id, &event).await?;
     Ok(())
 }
 
@@ -277,18 +285,24 @@ async fn remove(
 ) -> Result<StatusCode, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Editor).await?;
     let day = parse_date(&date).map_err(|m| ApiError::BadRequest(format!("date {m}")))?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let removed = sqlx::query!(
         "DELETE FROM exchange_rates WHERE ledger_id = $1 AND currency = $2 AND day = $3",
         ledger_id,
         currency,
         day,
     )
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if removed == 0 {
         return Err(ApiError::NotFound("exchange rate"));
     }
+    let event = Event::ExchangeRateChanged(ExchangeRatesChanged {
+        currencies: vec![currency],
+    });
+    events::record(&mut tx, ledger_id, &event).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -14,6 +14,8 @@ use uuid::Uuid;
 
 use crate::auth::caller::Caller;
 use crate::dates::parse_date;
+use crate::events::catalogue::Removed;
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path};
@@ -72,7 +74,7 @@ pub fn progress(
     }
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GoalView {
     pub id: Uuid,
     pub name: String,
@@ -89,7 +91,7 @@ pub struct GoalView {
 }
 
 async fn fetch(
-    db: &sqlx::PgPool,
+    db: impl sqlx::PgExecutor<'_>,
     ledger_id: Uuid,
     only: Option<Uuid>,
 ) -> Result<Vec<GoalView>, ApiError> {
@@ -136,7 +138,11 @@ async fn fetch(
         .collect())
 }
 
-async fn one(db: &sqlx::PgPool, ledger_id: Uuid, id: Uuid) -> Result<GoalView, ApiError> {
+async fn one(
+    db: impl sqlx::PgExecutor<'_>,
+    ledger_id: Uuid,
+    id: Uuid,
+) -> Result<GoalView, ApiError> {
     fetch(db, ledger_id, Some(id))
         .await?
         .pop()
@@ -234,6 +240,7 @@ async fn create(
     let (Some(target), Some(date)) = (target, date) else {
         unreachable!("validation passed");
     };
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let id = sqlx::query_scalar!(
         "INSERT INTO goals (ledger_id, name, target_amount, target_date, account_id)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -243,12 +250,12 @@ async fn create(
         date,
         body.account_id,
     )
-    .fetch_one(&state.db)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(one(&state.db, ledger_id, id).await?),
-    ))
+    let goal = one(&mut *tx, ledger_id, id).await?;
+    events::record(&mut tx, ledger_id, &Event::GoalCreated(goal.clone())).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(goal)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -302,6 +309,7 @@ async fn update(
         .as_deref()
         .and_then(|d| v.result("target_date", parse_date(d)));
     v.finish()?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     sqlx::query!(
         "UPDATE goals SET name = COALESCE($3, name), target_amount = COALESCE($4, target_amount),
                           target_date = COALESCE($5, target_date), account_id = $6
@@ -313,9 +321,12 @@ async fn update(
         date,
         account,
     )
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
-    Ok(Json(one(&state.db, ledger_id, id).await?))
+    let goal = one(&mut *tx, ledger_id, id).await?;
+    events::record(&mut tx, ledger_id, &Event::GoalUpdated(goal.clone())).await?;
+    tx.commit().await?;
+    Ok(Json(goal))
 }
 
 #[utoipa::path(
@@ -332,17 +343,20 @@ async fn remove(
     Path((ledger_id, id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
     access(&state.db, &caller, ledger_id, Role::Editor).await?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     let removed = sqlx::query!(
         "DELETE FROM goals WHERE ledger_id = $1 AND id = $2",
         ledger_id,
         id
     )
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if removed == 0 {
         return Err(ApiError::NotFound("goal"));
     }
+    events::record(&mut tx, ledger_id, &Event::GoalDeleted(Removed { id })).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -401,6 +415,7 @@ async fn contribute(
         "must be at most 200 characters",
     );
     v.finish()?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     sqlx::query!(
         "INSERT INTO goal_contributions (goal_id, ledger_id, day, amount, note) VALUES ($1, $2, $3, $4, $5)",
         id,
@@ -409,12 +424,12 @@ async fn contribute(
         amount,
         body.note.trim(),
     )
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(one(&state.db, ledger_id, id).await?),
-    ))
+    let goal = one(&mut *tx, ledger_id, id).await?;
+    events::record(&mut tx, ledger_id, &Event::GoalUpdated(goal.clone())).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(goal)))
 }
 
 #[cfg(test)]

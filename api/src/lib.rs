@@ -1,4 +1,5 @@
-//! The FinanceTracker API service: REST under `/api/v1`, probes and metrics.
+//! The FinanceTracker API service: REST under `/api/v1`, live events on a WebSocket, probes
+//! and metrics.
 
 pub mod accounts;
 pub mod analytics;
@@ -9,6 +10,7 @@ pub mod config;
 pub mod dates;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod exchange_rates;
 pub mod goals;
 pub mod http;

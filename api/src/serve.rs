@@ -13,8 +13,9 @@ use service_kit::{ConfigError, schema, server};
 use crate::auth::ended_sessions::EndedSessions;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::{AccessKeys, random_token};
-use crate::config::{AuthArgs, Config};
+use crate::config::{AuthArgs, Config, RealtimeArgs};
 use crate::error::Error;
+use crate::events::{Realtime, RealtimeCheck, RealtimeSettings};
 use crate::http::{self, AppState, AuthSettings};
 use crate::imports::job::{self as import_job, ImportQueue, ImportSettings, ImportWorker};
 
@@ -44,10 +45,47 @@ pub fn auth_settings(args: &AuthArgs) -> Result<AuthSettings, ConfigError> {
     })
 }
 
+/// The settings `RealtimeArgs` describe, checked.
+pub fn realtime_settings(args: &RealtimeArgs) -> Result<RealtimeSettings, ConfigError> {
+    let mut origins = Vec::new();
+    for origin in &args.public_origins {
+        let origin = origin.trim().trim_end_matches('/');
+        if origin.is_empty() {
+            continue;
+        }
+        let parsed = url::Url::parse(origin).ok().filter(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some()
+                && u.path() == "/"
+                && u.query().is_none()
+                && u.username().is_empty()
+        });
+        if parsed.is_none() {
+            return Err(ConfigError::new(
+                "PUBLIC_ORIGINS",
+                "--public-origins",
+                format!(
+                    "{origin:?} is not an origin: give scheme, host and port only, like https://money.example.com"
+                ),
+            ));
+        }
+        origins.push(origin.to_owned());
+    }
+    Ok(RealtimeSettings {
+        public_origins: origins,
+        replay_window: Duration::from_secs(args.events_replay_seconds),
+        ping_interval: Duration::from_secs(args.ws_ping_seconds),
+        client_buffer: usize::try_from(args.ws_client_buffer).unwrap_or(usize::MAX),
+        ticket_ttl: Duration::from_secs(args.ws_ticket_ttl_seconds),
+        recheck_every: Duration::from_secs(args.ws_recheck_seconds),
+    })
+}
+
 pub async fn serve(config: Config) -> Result<(), Error> {
     let pool = config.stores.postgres_pool()?;
     let redis = config.stores.redis()?;
     let auth = auth_settings(&config.auth)?;
+    let realtime_settings = realtime_settings(&config.realtime)?;
     let listener = server::bind(config.listen_addr).await?;
 
     let migrations = Condition::new("migrations");
@@ -55,15 +93,21 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         pool.clone(),
         Arc::clone(&migrations),
     ));
+    let metrics = Arc::new(Metrics::new("api"));
+    let realtime = Realtime::start(&pool, redis.clone(), realtime_settings, &metrics);
     let readiness = Arc::new(Readiness::new(
         vec![
             Box::new(PostgresCheck(pool.clone())),
             Box::new(RedisCheck(redis.clone())),
             Box::new(migrations),
+            Box::new(RealtimeCheck {
+                realtime: Arc::clone(&realtime),
+                db: pool.clone(),
+            }),
         ],
         Duration::from_secs(3),
     ));
-    let metrics = Arc::new(Metrics::new("api"));
+    tokio::spawn(Arc::clone(&realtime).close_when(readiness.draining()));
     let state = AppState {
         db: pool.clone(),
         limiter: RateLimiter::new(redis.clone()),
@@ -73,7 +117,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             Duration::from_millis(config.ml_timeout_ms),
             redis.clone(),
         ),
-        events: service_kit::events::Events::new(redis.clone()),
+        realtime: Arc::clone(&realtime),
         imports: ImportSettings {
             max_bytes: config.imports.import_max_bytes,
             queue: ImportQueue::new(redis, import_job::STREAM),
@@ -110,6 +154,9 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     )
     .await
     .map_err(Error::Serve)?;
+    // The HTTP drain does not follow upgraded connections: the sockets, told to close at
+    // its start, get a moment to send their close frames.
+    realtime.closed(Duration::from_secs(2)).await;
     pool.close().await;
     tracing::info!("shutdown complete");
     Ok(())

@@ -140,7 +140,7 @@ async fn a_month_shows_budgeted_spent_and_available_and_alerts_once_per_threshol
         "each threshold once"
     );
 
-    let thresholds: Vec<i64> = support::events(ledger, "budget.alert")
+    let thresholds: Vec<i64> = support::events(&api.pool, ledger, "budget.alert")
         .await
         .iter()
         .filter_map(|data| data["threshold"].as_i64())

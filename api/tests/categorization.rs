@@ -4,34 +4,11 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use support::{Client, TestApi};
+use support::{Client, TestApi, ml_worker as worker};
 use uuid::Uuid;
-
-/// The ML worker's HTTP API on `pool`, at the returned base URL.
-async fn worker(pool: PgPool) -> String {
-    let embedder =
-        ml_worker::model::embedder::Embedder::load(&testkit::model_dir(), "minilm-l6-v2-int8", 2)
-            .expect("model (run `make model`)");
-    let ledgers = Arc::new(ml_worker::ledgers::Ledgers::new(pool, Arc::new(embedder)));
-    // As the worker does when it starts: the first request must not wait for the seeds.
-    ledgers.warm_up().expect("embed the seed lines");
-    let metrics = service_kit::metrics::Metrics::new("ml");
-    let app = ml_worker::routes::router(ml_worker::routes::WorkerState {
-        ledgers,
-        metrics: ml_worker::metrics::MlMetrics::register(&metrics),
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    base
-}
 
 async fn account(client: &Client, ledger: Uuid) -> Value {
     let (status, body) = client
@@ -86,7 +63,12 @@ async fn a_known_merchant_is_applied_and_an_unknown_one_suggested(pool: PgPool) 
         .await;
     assert_eq!(status, 201, "{body}");
     // Both results are announced, in the one shape the workers send too.
-    let completed = support::events(ledger, contracts::categorization::COMPLETED_EVENT).await;
+    let completed = support::events(
+        &api.pool,
+        ledger,
+        contracts::categorization::COMPLETED_EVENT,
+    )
+    .await;
     let event = |id: &Value| {
         completed
             .iter()

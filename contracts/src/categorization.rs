@@ -63,6 +63,7 @@ pub struct CategorizeRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     pub category_id: Uuid,
     /// 0 to 1; 1 for a description the ledger labelled itself.
@@ -160,6 +161,7 @@ pub const COMPLETED_EVENT: &str = "categorization.completed";
 /// The data of a [`COMPLETED_EVENT`]: what the model decided for one transaction. The API
 /// sends it for a transaction categorised on creation, a worker for a queued one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Completed {
     pub transaction_id: Uuid,
     /// The category applied; `None` when the suggestions were too weak to apply.
@@ -198,36 +200,6 @@ impl Completed {
                 suggestions: suggestions.clone(),
             }),
             Decision::Nothing => None,
-        }
-    }
-
-    /// Pure: the event that a transaction's stored columns stand for, if they hold a result
-    /// of the model's: a category the model applied (`source` `ml`), or suggestions still
-    /// unanswered. `None` for one a person categorised, or one the model has not seen.
-    pub fn stored(
-        transaction_id: Uuid,
-        category_id: Option<Uuid>,
-        source: Option<&str>,
-        model_version: Option<String>,
-        confidence: Option<f32>,
-        suggestions: Option<StoredSuggestions>,
-    ) -> Option<Self> {
-        match (category_id, source, suggestions) {
-            (Some(category_id), Some("ml"), _) => Some(Self {
-                transaction_id,
-                category_id: Some(category_id),
-                model_version: model_version.unwrap_or_default(),
-                confidence,
-                suggestions: Vec::new(),
-            }),
-            (None, _, Some(stored)) => Some(Self {
-                transaction_id,
-                category_id: None,
-                model_version: stored.model_version,
-                confidence: None,
-                suggestions: stored.suggestions,
-            }),
-            _ => None,
         }
     }
 }
@@ -289,49 +261,27 @@ mod tests {
     }
 
     #[test]
-    fn a_stored_result_of_the_model_reads_back_as_the_event_it_was_sent_as() {
+    fn an_event_says_what_was_decided_and_nothing_without_a_suggestion() {
         let (transaction, category) = (Uuid::new_v4(), Uuid::new_v4());
         let suggestions = vec![Suggestion {
             category_id: category,
             confidence: 0.4,
         }];
-        let applied = decide("m1", suggestions.clone(), 0.3);
+        let applied =
+            Completed::of(transaction, &decide("m1", suggestions.clone(), 0.3)).expect("applied");
         assert_eq!(
-            Completed::stored(
-                transaction,
-                Some(category),
-                Some("ml"),
-                Some("m1".to_owned()),
-                Some(0.4),
-                None
+            (
+                applied.category_id,
+                applied.confidence,
+                applied.suggestions.len()
             ),
-            Completed::of(transaction, &applied)
+            (Some(category), Some(0.4), 0)
         );
-        let kept = decide("m1", suggestions.clone(), 0.7);
-        let stored = StoredSuggestions {
-            model_version: "m1".to_owned(),
-            suggestions,
-        };
+        let kept =
+            Completed::of(transaction, &decide("m1", suggestions.clone(), 0.7)).expect("kept");
         assert_eq!(
-            Completed::stored(transaction, None, None, None, None, Some(stored.clone())),
-            Completed::of(transaction, &kept)
-        );
-        assert!(Completed::of(transaction, &kept).is_some());
-        // A person's choice, with or without suggestions before it, is not the model's.
-        assert_eq!(
-            Completed::stored(
-                transaction,
-                Some(category),
-                Some("user"),
-                None,
-                None,
-                Some(stored)
-            ),
-            None
-        );
-        assert_eq!(
-            Completed::stored(transaction, None, None, None, None, None),
-            None
+            (kept.category_id, kept.confidence, kept.suggestions),
+            (None, None, suggestions)
         );
         assert_eq!(
             Completed::of(transaction, &decide("m1", Vec::new(), 0.7)),

@@ -4,6 +4,8 @@
 //! entries a crashed worker left pending are claimed by another after `min_idle`.
 //! Writing is conditional (only a transaction still without a category and suggestions is
 //! changed), so an entry processed twice after a crash changes nothing the second time.
+//! Each result's `categorization.completed` event is recorded in the same database
+//! transaction as the result (the outbox the API relays), so it is announced exactly once.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,7 +15,6 @@ use contracts::categorization::{
     COMPLETED_EVENT, Completed, Decision, QUEUE_IDS_FIELD, QUEUE_LEDGER_FIELD,
     QUEUE_LEGACY_ID_FIELD, StoredSuggestions, decide,
 };
-use service_kit::events::Events;
 use service_kit::streams::GroupReader;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -69,8 +70,6 @@ pub struct Consumer {
     /// own stream), on a Redis connection of its own.
     pub reader: GroupReader,
     pub db: PgPool,
-    /// Where `categorization.completed` events go (the ledger's event stream).
-    pub events: Events,
     pub ledgers: Arc<Ledgers>,
     pub metrics: MlMetrics,
 }
@@ -84,8 +83,7 @@ impl Consumer {
     /// One round: entries abandoned by others first, then new ones (waiting up to `block`).
     /// Returns how many jobs were completed (failed ones stay pending, to be claimed again).
     pub async fn run_once(&self, block: Duration) -> Result<usize, String> {
-        let delivery = self.reader.next(BATCH, block).await?;
-        let (jobs, malformed) = parse_entries(delivery.entries);
+        let (jobs, malformed) = parse_entries(self.reader.next(BATCH, block).await?);
         if !malformed.is_empty() {
             tracing::warn!(count = malformed.len(), "malformed queue entries dropped");
             self.ack(&malformed).await?;
@@ -96,7 +94,7 @@ impl Consumer {
             by_ledger.entry(job.ledger).or_default().push(job);
         }
         for (ledger, jobs) in by_ledger {
-            match self.complete(ledger, &jobs, delivery.claimed).await {
+            match self.complete(ledger, &jobs).await {
                 Ok(()) | Err(LedgerError::UnknownLedger) => {
                     // Written (or nothing left to write): acknowledge. An entry's jobs are
                     // all of one ledger, so it is acknowledged whole.
@@ -119,16 +117,9 @@ impl Consumer {
     }
 
     /// Categorises the ledger's queued transactions that still have no category and writes
-    /// each result, applied or as suggestions, by the ledger's threshold. Jobs `claimed` from
-    /// a reader that died may have been written but not announced: what the model already
-    /// wrote for them is announced again (a listener may hear a result twice, never not at
-    /// all).
-    async fn complete(&self, ledger: Uuid, jobs: &[Job], claimed: bool) -> Result<(), LedgerError> {
+    /// each result, applied or as suggestions, by the ledger's threshold, with its event.
+    async fn complete(&self, ledger: Uuid, jobs: &[Job]) -> Result<(), LedgerError> {
         let ids: Vec<Uuid> = jobs.iter().map(|j| j.transaction).collect();
-        let mut announced: Vec<Completed> = Vec::new();
-        if claimed {
-            announced.extend(self.stored_results(ledger, &ids).await?);
-        }
         let rows: Vec<(Uuid, String, f64, f32)> = sqlx::query_as(
             "SELECT t.id, trim(t.payee || ' ' || t.description), t.amount::float8,
                     l.ml_auto_apply_threshold
@@ -142,7 +133,6 @@ impl Consumer {
         .fetch_all(&self.db)
         .await?;
         if rows.is_empty() {
-            self.announce(ledger, announced).await;
             return Ok(());
         }
         let items = rows
@@ -153,7 +143,8 @@ impl Consumer {
         let version = self.ledgers.embedder().manifest().version.clone();
         let mut tx = service_kit::stores::begin(&self.db).await?;
         // What this worker wrote (another worker, or a person, may have been first) is
-        // announced after commit.
+        // announced, in the same transaction.
+        let mut announced: Vec<Completed> = Vec::new();
         let mut outcomes: Vec<&'static str> = Vec::with_capacity(rows.len());
         for ((id, _, _, threshold), ranked) in rows.iter().zip(predictions) {
             let suggestions = crate::routes::suggestions(ranked);
@@ -204,6 +195,9 @@ impl Consumer {
                 Decision::Nothing => {}
             }
         }
+        for completed in &announced {
+            service_kit::events::record(&mut tx, ledger, COMPLETED_EVENT, completed).await?;
+        }
         tx.commit().await?;
         // Counted once written: a batch that failed is retried and would count twice.
         for outcome in outcomes {
@@ -212,58 +206,7 @@ impl Consumer {
                 .with_label_values(&[&version, outcome])
                 .inc();
         }
-        self.announce(ledger, announced).await;
         Ok(())
-    }
-
-    /// What the model already wrote for the ledger's transactions `ids`, as the events it
-    /// was (or should have been) announced with.
-    async fn stored_results(
-        &self,
-        ledger: Uuid,
-        ids: &[Uuid],
-    ) -> Result<Vec<Completed>, LedgerError> {
-        type Stored = (
-            Uuid,
-            Option<Uuid>,
-            Option<String>,
-            Option<String>,
-            Option<f32>,
-            Option<sqlx::types::Json<StoredSuggestions>>,
-        );
-        let rows: Vec<Stored> = sqlx::query_as(
-            "SELECT id, category_id, category_source::text, ml_model_version, ml_confidence,
-                    ml_suggestions
-             FROM transactions
-             WHERE ledger_id = $1 AND id = ANY($2)
-               AND (category_source = 'ml' OR (category_id IS NULL AND ml_suggestions IS NOT NULL))
-             ORDER BY array_position($2, id)",
-        )
-        .bind(ledger)
-        .bind(ids)
-        .fetch_all(&self.db)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, category, source, version, confidence, suggestions)| {
-                Completed::stored(
-                    id,
-                    category,
-                    source.as_deref(),
-                    version,
-                    confidence,
-                    suggestions.map(|s| s.0),
-                )
-            })
-            .collect())
-    }
-
-    async fn announce(&self, ledger: Uuid, announced: Vec<Completed>) {
-        for completed in announced {
-            self.events
-                .publish(ledger, COMPLETED_EVENT, &completed)
-                .await;
-        }
     }
 
     /// Sets the queue gauges from the group's backlog (left as they were if Redis cannot

@@ -61,7 +61,6 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     // The queue gets its own Redis connection: its blocking reads must not delay the
     // readiness check.
     let consumer = Consumer {
-        events: service_kit::events::Events::new(redis.clone()),
         reader: GroupReader {
             redis: config.stores.redis()?,
             stream: config.queue_stream.clone(),

@@ -1,11 +1,12 @@
 //! Liveness and readiness. `/healthz` answers 200 while the process serves requests at all;
-//! `/readyz` answers 200 only when every dependency check passes (and the process is not
-//! draining for shutdown), else 503 with each check's result so a human sees what is down.
+//! `/readyz` answers 200 only when every required dependency check passes (and the process
+//! is not draining for shutdown), else 503 with each check's result so a human sees what is
+//! down. An optional check (a degraded feature the service still serves without) is
+//! reported in the details but does not make the service unready.
 
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Serialize;
+use tokio::sync::watch;
 
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 
@@ -22,6 +24,11 @@ pub trait Check: Send + Sync {
     fn name(&self) -> &'static str;
     /// `Err` carries a short human-readable reason.
     fn check(&self) -> CheckFuture<'_>;
+    /// Whether the service is unready while this check fails. An optional check names a
+    /// degraded feature: it shows in the details only.
+    fn required(&self) -> bool {
+        true
+    }
 }
 
 /// A readiness condition set by the service itself, such as "migrations applied".
@@ -71,6 +78,9 @@ pub struct CheckResult {
     pub ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Set on optional checks: their failure leaves the service ready, degraded.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,7 +98,7 @@ impl Report {
 pub struct Readiness {
     checks: Vec<Box<dyn Check>>,
     timeout: Duration,
-    draining: AtomicBool,
+    draining: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for Readiness {
@@ -107,39 +117,41 @@ impl Readiness {
         Self {
             checks,
             timeout,
-            draining: AtomicBool::new(false),
+            draining: watch::channel(false).0,
         }
     }
 
     /// From now on the service reports not ready, so load balancers stop sending new work.
     pub fn start_draining(&self) {
-        self.draining.store(true, Ordering::SeqCst);
+        self.draining.send_replace(true);
+    }
+
+    /// Turns `true` when the service starts draining: long-lived WebSocket connections
+    /// that the HTTP server's drain does not follow close themselves on it.
+    pub fn draining(&self) -> watch::Receiver<bool> {
+        self.draining.subscribe()
     }
 
     /// Runs every check concurrently.
     pub async fn report(&self) -> Report {
         let results = futures_util::future::join_all(self.checks.iter().map(|check| async {
-            let result = match tokio::time::timeout(self.timeout, check.check()).await {
-                Ok(Ok(())) => CheckResult {
-                    ok: true,
-                    error: None,
-                },
-                Ok(Err(reason)) => CheckResult {
-                    ok: false,
-                    error: Some(reason),
-                },
-                Err(_) => CheckResult {
-                    ok: false,
-                    error: Some(format!("no answer within {:?}", self.timeout)),
-                },
+            let error = match tokio::time::timeout(self.timeout, check.check()).await {
+                Ok(Ok(())) => None,
+                Ok(Err(reason)) => Some(reason),
+                Err(_) => Some(format!("no answer within {:?}", self.timeout)),
+            };
+            let result = CheckResult {
+                ok: error.is_none(),
+                error,
+                optional: !check.required(),
             };
             (check.name(), result)
         }))
         .await;
         let checks: BTreeMap<_, _> = results.into_iter().collect();
-        let status = if self.draining.load(Ordering::SeqCst) {
+        let status = if *self.draining.borrow() {
             "shutting_down"
-        } else if checks.values().all(|c| c.ok) {
+        } else if checks.values().all(|c| c.ok || c.optional) {
             "ready"
         } else {
             "not_ready"
@@ -225,8 +237,39 @@ mod tests {
     #[tokio::test]
     async fn draining_reports_not_ready_even_when_checks_pass() {
         let readiness = Readiness::new(vec![], Duration::from_secs(1));
+        let mut draining = readiness.draining();
         assert!(readiness.report().await.is_ready());
+        assert!(!*draining.borrow_and_update());
         readiness.start_draining();
         assert_eq!(readiness.report().await.status, "shutting_down");
+        assert!(draining.has_changed().expect("sender alive") && *draining.borrow());
+    }
+
+    struct Degraded;
+
+    impl Check for Degraded {
+        fn name(&self) -> &'static str {
+            "realtime"
+        }
+
+        fn check(&self) -> CheckFuture<'_> {
+            Box::pin(async { Err("degraded: Redis unreachable".to_owned()) })
+        }
+
+        fn required(&self) -> bool {
+            false
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_optional_check_is_reported_but_leaves_the_service_ready() {
+        let readiness = Readiness::new(vec![Box::new(Degraded)], Duration::from_secs(1));
+        let report = readiness.report().await;
+        assert!(report.is_ready());
+        let json = serde_json::to_value(&report).expect("json");
+        assert_eq!(
+            json["checks"]["realtime"],
+            serde_json::json!({"ok": false, "error": "degraded: Redis unreachable", "optional": true})
+        );
     }
 }

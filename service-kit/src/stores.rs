@@ -145,6 +145,11 @@ impl LazyRedis {
         }
     }
 
+    /// The client, for connections of their own (a subscription, a blocking read).
+    pub fn client(&self) -> &redis::Client {
+        &self.client
+    }
+
     /// Runs `command`; after a connection failure the next call reconnects.
     pub async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, String> {
         let mut connection = self.connection().await?;

@@ -13,15 +13,6 @@ use crate::stores::LazyRedis;
 /// A stream entry as Redis returns it: `[id, [field, value, ...]]`.
 pub type Entry = (String, Vec<String>);
 
-/// What one [`GroupReader::next`] hands out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Delivery {
-    pub entries: Vec<Entry>,
-    /// Taken over from a reader that held them past `min_idle` (crashed, most likely):
-    /// their work may be partly done already.
-    pub claimed: bool,
-}
-
 #[derive(Debug, Clone)]
 pub struct GroupReader {
     pub redis: LazyRedis,
@@ -53,9 +44,10 @@ impl GroupReader {
         }
     }
 
-    /// Up to `count` entries: those idle longer than `min_idle` (a crashed reader's) first,
-    /// else new ones, waiting up to `block` for them. Empty when none came.
-    pub async fn next(&self, count: usize, block: Duration) -> Result<Delivery, String> {
+    /// Up to `count` entries: those idle longer than `min_idle` (a crashed reader's, whose
+    /// work may be partly done) first, else new ones, waiting up to `block` for them. Empty
+    /// when none came.
+    pub async fn next(&self, count: usize, block: Duration) -> Result<Vec<Entry>, String> {
         let idle_ms = u64::try_from(self.min_idle.as_millis()).unwrap_or(u64::MAX);
         let (_, claimed, _): (String, Vec<Entry>, Vec<String>) = self
             .redis
@@ -71,10 +63,7 @@ impl GroupReader {
             )
             .await?;
         if !claimed.is_empty() {
-            return Ok(Delivery {
-                entries: claimed,
-                claimed: true,
-            });
+            return Ok(claimed);
         }
         let block_ms = u64::try_from(block.as_millis()).unwrap_or(0);
         let reply: Option<Vec<(String, Vec<Entry>)>> = self
@@ -93,14 +82,11 @@ impl GroupReader {
                     .arg(">"),
             )
             .await?;
-        Ok(Delivery {
-            entries: reply
-                .unwrap_or_default()
-                .into_iter()
-                .flat_map(|(_, entries)| entries)
-                .collect(),
-            claimed: false,
-        })
+        Ok(reply
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|(_, entries)| entries)
+            .collect())
     }
 
     /// The group's backlog: entries not yet handed to any reader, and entries handed out

@@ -26,6 +26,9 @@ pub enum Via {
 pub struct Caller {
     pub user_id: Uuid,
     pub via: Via,
+    /// What vouches for the caller: the sign-in session (its refresh-token family) or the
+    /// personal access token. A WebSocket closes when it ends.
+    pub credential: Uuid,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -40,7 +43,7 @@ impl FromRequestParts<AppState> for Caller {
                 .ok_or(ApiError::Unauthenticated(
                     "send `Authorization: Bearer <token>`",
                 ))?;
-            let user_id = if token.starts_with(PAT_PREFIX) {
+            let (user_id, credential) = if token.starts_with(PAT_PREFIX) {
                 personal_access_token_user(state, token).await?
             } else {
                 let claims = state
@@ -51,11 +54,12 @@ impl FromRequestParts<AppState> for Caller {
                         "the token is invalid or has expired",
                     ))?;
                 require_live_session(state, &claims).await?;
-                claims.sub
+                (claims.sub, claims.sid)
             };
             return Ok(Self {
                 user_id,
                 via: Via::Bearer,
+                credential,
             });
         }
 
@@ -77,6 +81,7 @@ impl FromRequestParts<AppState> for Caller {
         Ok(Self {
             user_id: claims.sub,
             via: Via::Cookie,
+            credential: claims.sid,
         })
     }
 }
@@ -106,7 +111,11 @@ pub fn require_csrf(headers: &HeaderMap, jar: &CookieJar) -> Result<(), ApiError
     }
 }
 
-async fn personal_access_token_user(state: &AppState, token: &str) -> Result<Uuid, ApiError> {
+/// The user a personal access token belongs to, and the token's id.
+async fn personal_access_token_user(
+    state: &AppState,
+    token: &str,
+) -> Result<(Uuid, Uuid), ApiError> {
     let row = sqlx::query!(
         r#"SELECT id, user_id, last_used_at FROM personal_access_tokens
            WHERE token_hash = $1 AND revoked_at IS NULL
@@ -136,5 +145,5 @@ async fn personal_access_token_user(state: &AppState, token: &str) -> Result<Uui
             }
         });
     }
-    Ok(row.user_id)
+    Ok((row.user_id, row.id))
 }

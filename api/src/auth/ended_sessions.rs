@@ -4,12 +4,15 @@
 //! family) is written to Redis for as long as an access token lives, and every request
 //! with an access token asks Redis first: one lookup, shared by every API replica.
 //! If Redis cannot answer, access tokens are refused (503) rather than trusted blindly.
+//! An ending is also announced to every API process, which closes the WebSocket
+//! connections opened with it.
 
 use std::time::Duration;
 
 use service_kit::stores::LazyRedis;
 use uuid::Uuid;
 
+use crate::events::hub::CREDENTIALS_ENDED_CHANNEL;
 use crate::http::error::ApiError;
 
 /// The Redis key that marks session `sid` as ended.
@@ -30,17 +33,36 @@ impl EndedSessions {
     }
 
     /// Marks `sid` as ended. The refresh tokens are revoked in Postgres by the caller; if
-    /// Redis is down this is logged and the session's access tokens live out their minutes.
+    /// Redis is down this is logged and the session's access tokens live out their minutes
+    /// (its WebSocket connections close at the next periodic check, which reads Postgres).
     pub async fn end(&self, sid: Uuid) {
         let seconds = self.access_ttl.as_secs().max(1);
-        let set = redis::cmd("SET")
+        let mut pipeline = redis::pipe();
+        pipeline
+            .cmd("SET")
             .arg(key(sid))
             .arg(1)
             .arg("EX")
             .arg(seconds)
-            .clone();
-        if let Err(e) = self.redis.query::<()>(&set).await {
+            .ignore()
+            .cmd("PUBLISH")
+            .arg(CREDENTIALS_ENDED_CHANNEL)
+            .arg(sid.to_string())
+            .ignore();
+        if let Err(e) = self.redis.pipeline::<()>(&pipeline).await {
             tracing::warn!(error = %e, session = %sid, "cannot mark a session as ended in Redis: its access tokens stay valid until they expire");
+        }
+    }
+
+    /// Tells every API process that a personal access token was revoked, so the WebSocket
+    /// connections opened with it close now rather than at the next periodic check.
+    pub async fn token_revoked(&self, token_id: Uuid) {
+        let publish = redis::cmd("PUBLISH")
+            .arg(CREDENTIALS_ENDED_CHANNEL)
+            .arg(token_id.to_string())
+            .clone();
+        if let Err(e) = self.redis.query::<()>(&publish).await {
+            tracing::warn!(error = %e, "cannot announce a revoked token: its WebSockets close at the next check");
         }
     }
 

@@ -655,6 +655,7 @@ async fn revoke_token(
     if revoked == 0 {
         return Err(ApiError::NotFound("token"));
     }
+    state.ended_sessions.token_revoked(id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

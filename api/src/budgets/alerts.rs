@@ -1,14 +1,15 @@
 //! Budget alerts: after transactions change, each month they touched is re-checked; a
 //! threshold a category's spending has reached for the first time that month is recorded
-//! (once) and announced as a `budget.alert` event.
+//! (once) and announced as a `budget.alert` event in the same transaction.
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::month_view;
 use super::plan::crossed;
+use crate::events::catalogue::BudgetAlert;
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 
@@ -44,6 +45,8 @@ pub async fn check(state: &AppState, ledger_id: Uuid, month: NaiveDate) -> Resul
         if reached.is_empty() {
             continue;
         }
+        // An alert and its event commit together: recorded once, announced once.
+        let mut tx = service_kit::stores::begin(&state.db).await?;
         let new = sqlx::query_scalar!(
             "INSERT INTO budget_alerts (ledger_id, category_id, month, threshold)
              SELECT $1, $2, $3, t FROM unnest($4::smallint[]) AS t
@@ -53,21 +56,22 @@ pub async fn check(state: &AppState, ledger_id: Uuid, month: NaiveDate) -> Resul
             month,
             &reached,
         )
-        .fetch_all(&state.db)
+        .fetch_all(&mut *tx)
         .await?;
         for threshold in new {
-            let data = json!({
-                "category_id": line.category_id,
-                "category": line.category,
-                "month": month,
-                "threshold": threshold,
-                "budgeted": line.budgeted,
-                "carried_in": line.carried_in,
-                "spent": line.spent,
-                "currency": view.currency,
-            });
-            state.events.publish(ledger_id, "budget.alert", &data).await;
+            let alert = BudgetAlert {
+                category_id: line.category_id,
+                category: line.category.clone(),
+                month,
+                threshold,
+                budgeted: line.budgeted.clone(),
+                carried_in: line.carried_in.clone(),
+                spent: line.spent.clone(),
+                currency: view.currency.clone(),
+            };
+            events::record(&mut tx, ledger_id, &Event::BudgetAlert(alert)).await?;
         }
+        tx.commit().await?;
     }
     Ok(())
 }

@@ -11,6 +11,8 @@ use super::alerts::{AlertView, check_later};
 use super::{MonthView, month_view};
 use crate::auth::caller::Caller;
 use crate::dates::parse_month;
+use crate::events::catalogue::BudgetChanged;
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path};
@@ -99,13 +101,14 @@ async fn set(
             }
         })
         .map_err(|m| ApiError::field("amount", m))?;
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     if amount.is_zero() {
         sqlx::query!(
             "DELETE FROM budgets WHERE category_id = $1 AND month = $2",
             category_id,
             month
         )
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
     } else {
         sqlx::query!(
@@ -116,9 +119,20 @@ async fn set(
             month,
             amount,
         )
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
     }
+    let changed = BudgetChanged {
+        month: Some(month),
+        category_id: Some(category_id),
+        amount: Some(crate::money::format(
+            amount,
+            u32::try_from(row.minor_units).unwrap_or(2),
+        )),
+        alert_thresholds: None,
+    };
+    events::record(&mut tx, ledger_id, &Event::BudgetChanged(changed)).await?;
+    tx.commit().await?;
     check_later(&state, ledger_id, vec![month]);
     Ok(Json(month_view(&state.db, ledger_id, month).await?.0))
 }
@@ -160,13 +174,22 @@ async fn settings(
             "up to five percents, each 1 to 1000",
         ));
     }
+    let mut tx = service_kit::stores::begin(&state.db).await?;
     sqlx::query!(
         "UPDATE ledgers SET budget_alert_thresholds = $2 WHERE id = $1",
         ledger_id,
         &body.alert_thresholds,
     )
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
+    let changed = BudgetChanged {
+        month: None,
+        category_id: None,
+        amount: None,
+        alert_thresholds: Some(body.alert_thresholds.clone()),
+    };
+    events::record(&mut tx, ledger_id, &Event::BudgetChanged(changed)).await?;
+    tx.commit().await?;
     Ok(Json(body))
 }
 

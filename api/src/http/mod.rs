@@ -23,9 +23,9 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::auth::ended_sessions::EndedSessions;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::tokens::AccessKeys;
+use crate::events::Realtime;
 use crate::imports::job::ImportSettings;
 use crate::ml::MlClient;
-use service_kit::events::Events;
 
 #[derive(Debug)]
 pub struct AuthSettings {
@@ -46,7 +46,7 @@ pub struct AppState {
     pub db: PgPool,
     pub limiter: RateLimiter,
     pub ended_sessions: EndedSessions,
-    pub events: Events,
+    pub realtime: Arc<Realtime>,
     pub ml: MlClient,
     pub imports: ImportSettings,
     pub auth: Arc<AuthSettings>,
@@ -87,7 +87,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
             .merge(crate::budgets::routes::router())
             .merge(crate::goals::router())
             .merge(crate::transactions::routes::router())
-            .merge(crate::imports::routes::router()),
+            .merge(crate::imports::routes::router())
+            .merge(crate::events::routes::router()),
     )
 }
 

@@ -34,12 +34,13 @@ pub struct ErrorDetail {
         description = "Household finance: ledgers, accounts, transactions, budgets, goals and reports. \
             Money is a decimal string in the currency of its account; dates are YYYY-MM-DD.",
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, crate::events::protocol::ClientMessage)),
     tags(
         (name = "auth", description = "Sign-up, sign-in, sessions, preferences, personal access tokens"),
         (name = "ledgers", description = "Shared household books, members and invitations"),
         (name = "accounts"), (name = "categories"), (name = "transactions"),
         (name = "exchange-rates"), (name = "budgets"), (name = "goals"), (name = "analytics"),
+        (name = "realtime", description = "Live events on a WebSocket, resumable from the last event seen"),
     )
 )]
 pub struct ApiDoc;

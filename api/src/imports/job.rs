@@ -14,7 +14,6 @@ use bank_formats::{CsvMapping, Format};
 use chrono::NaiveDate;
 use futures_util::StreamExt;
 use rust_decimal::Decimal;
-use serde_json::json;
 use service_kit::stores::LazyRedis;
 use service_kit::streams::GroupReader;
 use uuid::Uuid;
@@ -22,6 +21,8 @@ use uuid::Uuid;
 use super::plan::PlannedRow;
 use super::read_file;
 use crate::dates::first_of_month;
+use crate::events::catalogue::{ImportCompleted, ImportFailed, ImportProgress};
+use crate::events::{self, Event};
 use crate::http::AppState;
 
 pub const STREAM: &str = "ft:imports";
@@ -140,7 +141,7 @@ impl ImportWorker {
     /// up to `block` for new ones; run each import; sweep queued imports nobody announced.
     /// Returns how many entries were finished.
     pub async fn step(&self, block: Duration) -> Result<usize, String> {
-        let entries = self.reader.next(1, block).await?.entries;
+        let entries = self.reader.next(1, block).await?;
         if entries.is_empty() {
             self.sweep().await.map_err(|e| e.to_string())?;
         }
@@ -189,12 +190,23 @@ impl ImportWorker {
     }
 
     async fn fail(&self, id: Uuid, message: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE imports SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND status IN ('queued', 'running')")
-            .bind(id)
-            .bind(message)
-            .execute(&self.state.db)
-            .await
-            .map(drop)
+        let mut tx = service_kit::stores::begin(&self.state.db).await?;
+        let failed: Option<Uuid> = sqlx::query_scalar(
+            "UPDATE imports SET status = 'failed', error = $2, updated_at = now()
+             WHERE id = $1 AND status IN ('queued', 'running') RETURNING ledger_id",
+        )
+        .bind(id)
+        .bind(message)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(ledger_id) = failed {
+            let event = Event::ImportFailed(ImportFailed {
+                import_id: id,
+                error: message.to_owned(),
+            });
+            events::record(&mut tx, ledger_id, &event).await?;
+        }
+        tx.commit().await
     }
 
     /// Writes the import from its cursor to the end.
@@ -265,6 +277,7 @@ impl ImportWorker {
             plan_and_write_ms = started.elapsed().saturating_sub(read).as_millis(),
             "import written"
         );
+        let mut tx = service_kit::stores::begin(&self.state.db).await?;
         let finished: Option<(i32, i32, i32)> = sqlx::query_as(
             "UPDATE imports SET status = 'completed', completed_at = now(), updated_at = now(), file = NULL,
                     committed_rows = c.rows, inserted_rows = c.inserted
@@ -274,20 +287,21 @@ impl ImportWorker {
              RETURNING committed_rows, inserted_rows, error_rows",
         )
         .bind(id)
-        .fetch_optional(&self.state.db)
+        .fetch_optional(&mut *tx)
         .await?;
         let Some((committed, inserted, errors)) = finished else {
             return Err(JobError::Transient(
                 "not every chunk is written yet".to_owned(),
             ));
         };
-        let summary = json!({
-            "import_id": id, "inserted_rows": inserted, "duplicate_rows": committed - inserted, "error_rows": errors,
+        let summary = Event::ImportCompleted(ImportCompleted {
+            import_id: id,
+            inserted_rows: inserted,
+            duplicate_rows: committed - inserted,
+            error_rows: errors,
         });
-        self.state
-            .events
-            .publish(ledger_id, "import.completed", &summary)
-            .await;
+        events::record(&mut tx, ledger_id, &summary).await?;
+        tx.commit().await?;
         crate::budgets::alerts::check_later(&self.state, ledger_id, months);
         Ok(())
     }
@@ -358,13 +372,14 @@ impl ImportWorker {
         Ok(months)
     }
 
-    /// Counts the written chunks into the import's progress and announces it.
+    /// Counts the written chunks into the import's progress and announces it, together.
     async fn report_progress(
         &self,
         id: Uuid,
         ledger_id: Uuid,
         total: usize,
     ) -> Result<(), JobError> {
+        let mut tx = service_kit::stores::begin(&self.state.db).await?;
         let committed: i32 = sqlx::query_scalar(
             "UPDATE imports SET committed_rows = c.rows, inserted_rows = c.inserted, updated_at = now()
              FROM (SELECT coalesce(sum(rows), 0)::int AS rows, coalesce(sum(inserted), 0)::int AS inserted
@@ -372,13 +387,15 @@ impl ImportWorker {
              WHERE id = $1 RETURNING committed_rows",
         )
         .bind(id)
-        .fetch_one(&self.state.db)
+        .fetch_one(&mut *tx)
         .await?;
-        let progress = json!({ "import_id": id, "committed_rows": committed, "total_rows": total });
-        self.state
-            .events
-            .publish(ledger_id, "import.progress", &progress)
-            .await;
+        let progress = Event::ImportProgress(ImportProgress {
+            import_id: id,
+            committed_rows: committed,
+            total_rows: i32::try_from(total).unwrap_or(i32::MAX),
+        });
+        events::record(&mut tx, ledger_id, &progress).await?;
+        tx.commit().await?;
         Ok(())
     }
 

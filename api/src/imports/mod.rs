@@ -19,6 +19,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::categories::CategoryKind;
+use crate::events::catalogue::{CategoryChanged, CategoryGroupChanged};
+use crate::events::{self, Event};
 use crate::http::error::ApiError;
 use plan::{CategoryNames, Plan, Target};
 
@@ -240,30 +243,51 @@ pub async fn create_categories(
     let names: Vec<&str> = new.iter().map(|c| c.name.as_str()).collect();
     let income: Vec<bool> = new.iter().map(|c| c.income).collect();
     let mut tx = service_kit::stores::begin(db).await?;
-    sqlx::query(
+    let created_groups: Vec<(Uuid, String, CategoryKind)> = sqlx::query_as(
         "INSERT INTO category_groups (ledger_id, name, kind)
          SELECT DISTINCT ON (lower(w.grp)) $1, w.grp,
                 CASE WHEN w.income THEN 'income' ELSE 'expense' END::category_kind
          FROM unnest($2::text[], $3::bool[]) AS w(grp, income)
-         ON CONFLICT (ledger_id, lower(name)) DO NOTHING",
+         ON CONFLICT (ledger_id, lower(name)) DO NOTHING
+         RETURNING id, name, kind",
     )
     .bind(ledger_id)
     .bind(&groups)
     .bind(&income)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
-    sqlx::query(
+    let created: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
         "INSERT INTO categories (ledger_id, group_id, name)
          SELECT DISTINCT ON (g.id, lower(w.name)) $1, g.id, w.name
          FROM unnest($2::text[], $3::text[]) AS w(grp, name)
          JOIN category_groups g ON g.ledger_id = $1 AND lower(g.name) = lower(w.grp)
-         ON CONFLICT (group_id, lower(name)) DO NOTHING",
+         ON CONFLICT (group_id, lower(name)) DO NOTHING
+         RETURNING id, group_id, name",
     )
     .bind(ledger_id)
     .bind(&groups)
     .bind(&names)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
+    for (id, name, kind) in created_groups {
+        let group = CategoryGroupChanged {
+            id,
+            name,
+            kind,
+            archived: false,
+        };
+        events::record(&mut tx, ledger_id, &Event::CategoryGroupCreated(group)).await?;
+    }
+    for (id, group_id, name) in created {
+        let category = CategoryChanged {
+            id,
+            group_id,
+            name,
+            archived: false,
+            budget_rollover: false,
+        };
+        events::record(&mut tx, ledger_id, &Event::CategoryCreated(category)).await?;
+    }
     tx.commit().await
 }
 

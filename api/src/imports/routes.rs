@@ -15,6 +15,8 @@ use uuid::Uuid;
 
 use super::{ImportStatus, ImportView, Preview, default_account_map, prepare, read_file};
 use crate::auth::caller::Caller;
+use crate::events::catalogue::ImportUndone;
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path, Query};
@@ -561,10 +563,10 @@ async fn undo(
         )),
         ImportStatus::Reverted => Err(ApiError::Conflict("the import is already undone".into())),
         ImportStatus::Completed | ImportStatus::Failed => {
-            let months: Vec<chrono::NaiveDate> = sqlx::query_scalar(
+            let gone: Vec<(chrono::NaiveDate, i64)> = sqlx::query_as(
                 "WITH gone AS (DELETE FROM transactions WHERE ledger_id = $1 AND import_job_id = $2
                                RETURNING booked_on)
-                 SELECT DISTINCT date_trunc('month', booked_on)::date FROM gone",
+                 SELECT date_trunc('month', booked_on)::date, count(*) FROM gone GROUP BY 1",
             )
             .bind(ledger_id)
             .bind(id)
@@ -577,7 +579,14 @@ async fn undo(
             .execute(&mut *tx)
             .await?;
             let view = load(&mut tx, ledger_id, id).await?;
+            let removed_rows = gone.iter().map(|(_, n)| n.unsigned_abs()).sum();
+            let undone = Event::ImportUndone(ImportUndone {
+                import_id: id,
+                removed_rows,
+            });
+            events::record(&mut tx, ledger_id, &undone).await?;
             tx.commit().await?;
+            let months = gone.into_iter().map(|(month, _)| month).collect();
             crate::budgets::alerts::check_later(&state, ledger_id, months);
             Ok(Json(view).into_response())
         }

@@ -10,6 +10,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
+use crate::events::catalogue::Member;
+use crate::events::{self, Event};
 use crate::http::error::ApiError;
 
 /// Ordered: a higher role can do everything a lower one can.
@@ -94,7 +96,8 @@ pub async fn require_known_currency(
     Ok(u32::try_from(minor_units).unwrap_or_default())
 }
 
-/// Creates a ledger owned by `owner`, with the default categories.
+/// Creates a ledger owned by `owner`, with the default categories. The owner's open
+/// sockets carry it from its first event on.
 pub async fn create(
     tx: &mut PgConnection,
     owner: Uuid,
@@ -108,14 +111,23 @@ pub async fn create(
     )
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query!(
-        "INSERT INTO ledger_members (ledger_id, user_id, role) VALUES ($1, $2, 'owner')",
+    let display_name = sqlx::query_scalar!(
+        "WITH joined AS (
+             INSERT INTO ledger_members (ledger_id, user_id, role) VALUES ($1, $2, 'owner')
+         )
+         SELECT display_name FROM users WHERE id = $2",
         ledger_id,
         owner,
     )
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     defaults::create_categories(tx, ledger_id).await?;
+    let member = Member {
+        user_id: owner,
+        display_name,
+        role: Role::Owner,
+    };
+    events::record(tx, ledger_id, &Event::MemberAdded(member)).await?;
     Ok(ledger_id)
 }
 

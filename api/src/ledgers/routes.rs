@@ -12,6 +12,8 @@ use uuid::Uuid;
 use super::{Role, access, require_known_currency};
 use crate::auth::caller::Caller;
 use crate::auth::tokens::{random_token, token_hash};
+use crate::events::catalogue::{LedgerSettings, Member, MemberRemoved, Removed};
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path};
@@ -180,17 +182,23 @@ async fn update(
         "give name or ml_auto_apply_threshold",
     );
     v.finish()?;
-    sqlx::query!(
-        "UPDATE ledgers SET name = COALESCE($2, name),
-                ml_auto_apply_threshold = COALESCE($3, ml_auto_apply_threshold)
-         WHERE id = $1",
+    let mut tx = service_kit::stores::begin(&state.db).await?;
+    let settings = sqlx::query_as!(
+        LedgerSettings,
+        r#"UPDATE ledgers SET name = COALESCE($2, name),
+                  ml_auto_apply_threshold = COALESCE($3, ml_auto_apply_threshold)
+           WHERE id = $1
+           RETURNING id, name, base_currency AS "base_currency!", ml_auto_apply_threshold"#,
         ledger_id,
         body.name.as_deref().map(str::trim),
         body.ml_auto_apply_threshold,
     )
-    .execute(&state.db)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(Json(ledger_view(&state.db, &caller, ledger_id).await?))
+    events::record(&mut tx, ledger_id, &Event::LedgerUpdated(settings)).await?;
+    let view = ledger_view(&mut *tx, &caller, ledger_id).await?;
+    tx.commit().await?;
+    Ok(Json(view))
 }
 
 #[utoipa::path(
@@ -216,6 +224,12 @@ async fn remove(
     sqlx::query!("DELETE FROM ledgers WHERE id = $1", ledger_id)
         .execute(&mut *tx)
         .await?;
+    events::record(
+        &mut tx,
+        ledger_id,
+        &Event::LedgerDeleted(Removed { id: ledger_id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -300,18 +314,19 @@ async fn set_role(
     if body.role != Role::Owner {
         refuse_to_remove_last_owner(&mut tx, ledger_id, user_id).await?;
     }
-    let updated = sqlx::query!(
-        "UPDATE ledger_members SET role = $3 WHERE ledger_id = $1 AND user_id = $2",
+    let member = sqlx::query_as!(
+        Member,
+        r#"UPDATE ledger_members m SET role = $3 FROM users u
+           WHERE m.ledger_id = $1 AND m.user_id = $2 AND u.id = m.user_id
+           RETURNING m.user_id, u.display_name, m.role AS "role: Role""#,
         ledger_id,
         user_id,
         body.role as Role,
     )
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?
-    .rows_affected();
-    if updated == 0 {
-        return Err(ApiError::NotFound("member"));
-    }
+    .ok_or(ApiError::NotFound("member"))?;
+    events::record(&mut tx, ledger_id, &Event::MemberUpdated(member)).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -349,6 +364,12 @@ async fn remove_member(
     if removed == 0 {
         return Err(ApiError::NotFound("member"));
     }
+    events::record(
+        &mut tx,
+        ledger_id,
+        &Event::MemberRemoved(MemberRemoved { user_id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -452,21 +473,23 @@ async fn accept_invite(
     .ok_or(ApiError::NotFound(
         "unused, unexpired invite with this code",
     ))?;
-    let joined = sqlx::query!(
-        "INSERT INTO ledger_members (ledger_id, user_id, role) VALUES ($1, $2, $3)
-         ON CONFLICT (ledger_id, user_id) DO NOTHING",
+    let member = sqlx::query_as!(
+        Member,
+        r#"INSERT INTO ledger_members (ledger_id, user_id, role)
+           SELECT $1, u.id, $3 FROM users u WHERE u.id = $2
+           ON CONFLICT (ledger_id, user_id) DO NOTHING
+           RETURNING user_id, (SELECT display_name FROM users WHERE id = $2) AS "display_name!",
+                     role AS "role: Role""#,
         invite.ledger_id,
         caller.user_id,
         invite.role as Role,
     )
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?
-    .rows_affected();
-    if joined == 0 {
-        return Err(ApiError::Conflict(
-            "you are already a member of this ledger".into(),
-        ));
-    }
+    .ok_or(ApiError::Conflict(
+        "you are already a member of this ledger".into(),
+    ))?;
+    events::record(&mut tx, invite.ledger_id, &Event::MemberAdded(member)).await?;
     sqlx::query!(
         "UPDATE ledger_invites SET used_at = now(), used_by = $2 WHERE id = $1",
         invite.id,

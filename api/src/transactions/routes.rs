@@ -15,6 +15,8 @@ use super::{CategorySource, Status, TransactionView};
 use crate::auth::caller::Caller;
 use crate::budgets::alerts::check_later;
 use crate::dates::{first_of_month, parse_date};
+use crate::events::catalogue::{TransactionsChanged, TransactionsDeleted};
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path, Query};
@@ -23,7 +25,7 @@ use crate::http::validation::Validator;
 use crate::ledgers::{Role, access};
 use crate::ml;
 use crate::money::parse_amount;
-use contracts::categorization::{COMPLETED_EVENT, Completed, FeedbackRequest, StoredSuggestions};
+use contracts::categorization::{Completed, FeedbackRequest, StoredSuggestions};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -221,10 +223,25 @@ async fn create(
     if let Some(key) = &key {
         idempotency::record(&mut tx, caller.user_id, key, StatusCode::CREATED, &answer).await?;
     }
+    events::record(
+        &mut tx,
+        ledger_id,
+        &Event::TransactionCreated(TransactionsChanged::one(view)),
+    )
+    .await?;
+    if let Some(completed) = decision.as_ref().and_then(|d| Completed::of(id, d)) {
+        events::record(
+            &mut tx,
+            ledger_id,
+            &Event::CategorizationCompleted(completed),
+        )
+        .await?;
+    }
     tx.commit().await?;
     check_later(&state, ledger_id, vec![first_of_month(date)]);
-    if wants_category {
-        announce_categorization(&state, ledger_id, id, decision.as_ref()).await;
+    // The worker could not answer in time: it categorises the transaction from the queue.
+    if wants_category && decision.is_none() {
+        state.ml.queue(ledger_id, id).await;
     }
     Ok((StatusCode::CREATED, Json(answer)))
 }
@@ -304,26 +321,6 @@ async fn categorize_new(
         ml::Decision::Nothing => CategoryColumns::from_caller(None),
     };
     Ok((Some(decision), columns))
-}
-
-/// After commit: queue what the worker could not categorise, announce what it did.
-async fn announce_categorization(
-    state: &AppState,
-    ledger_id: Uuid,
-    id: Uuid,
-    decision: Option<&ml::Decision>,
-) {
-    match decision {
-        None => state.ml.queue(ledger_id, id).await,
-        Some(decision) => {
-            if let Some(completed) = Completed::of(id, decision) {
-                state
-                    .events
-                    .publish(ledger_id, COMPLETED_EVENT, &completed)
-                    .await;
-            }
-        }
-    }
 }
 
 /// After an edit that set the category: tell the worker if it changed the model's choice.
@@ -533,6 +530,9 @@ async fn update(
         replace_splits(&mut tx, ledger_id, id, new_splits.as_deref()).await?;
     }
     let view = list::fetch_one(&mut tx, ledger_id, id).await?;
+    let moved_transfer = current.transfer_id.filter(|_| date.is_some());
+    let changed = with_other_leg(&mut tx, ledger_id, view.clone(), moved_transfer).await?;
+    events::record(&mut tx, ledger_id, &Event::TransactionUpdated(changed)).await?;
     tx.commit().await?;
     check_later(
         &state,
@@ -550,6 +550,32 @@ async fn update(
         send_feedback(&state, ledger_id, before, text, amount, category);
     }
     Ok(Json(view))
+}
+
+/// The rows an edit changed: `view`, and with `moved_transfer` (a transfer whose date the
+/// edit moved) its other leg too.
+async fn with_other_leg(
+    tx: &mut sqlx::PgConnection,
+    ledger_id: Uuid,
+    view: TransactionView,
+    moved_transfer: Option<Uuid>,
+) -> Result<TransactionsChanged, ApiError> {
+    let mut changed = TransactionsChanged::one(view);
+    let Some(transfer_id) = moved_transfer else {
+        return Ok(changed);
+    };
+    let other_leg = sqlx::query_scalar!(
+        "SELECT id FROM transactions WHERE transfer_id = $1 AND id <> $2",
+        transfer_id,
+        changed.ids[0],
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    changed.ids.extend(&other_leg);
+    changed
+        .transactions
+        .extend(list::fetch_many(tx, ledger_id, other_leg).await?);
+    Ok(changed)
 }
 
 /// A checked edit: what to write.
@@ -630,20 +656,68 @@ async fn remove(
 ) -> Result<StatusCode, ApiError> {
     let mut tx = service_kit::stores::begin(&state.db).await?;
     access(&mut *tx, &caller, ledger_id, Role::Editor).await?;
-    let removed = sqlx::query!(
+    let removed = sqlx::query_scalar!(
         "DELETE FROM transactions WHERE ledger_id = $1 AND (id = $2 OR transfer_id =
-             (SELECT transfer_id FROM transactions WHERE ledger_id = $1 AND id = $2))",
+             (SELECT transfer_id FROM transactions WHERE ledger_id = $1 AND id = $2))
+         RETURNING id",
         ledger_id,
         id,
     )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if removed == 0 {
+    .fetch_all(&mut *tx)
+    .await?;
+    if removed.is_empty() {
         return Err(ApiError::NotFound("transaction"));
     }
+    events::record(
+        &mut tx,
+        ledger_id,
+        &Event::TransactionDeleted(TransactionsDeleted { ids: removed }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets (or with `None` removes) the category of the ledger's transactions `ids`, which
+/// drops their splits; transfers have none to set.
+async fn set_category(
+    tx: &mut sqlx::PgConnection,
+    ledger_id: Uuid,
+    ids: &[Uuid],
+    category: Option<Uuid>,
+) -> Result<(), ApiError> {
+    let transfers = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM transactions
+           WHERE ledger_id = $1 AND id = ANY($2) AND transfer_id IS NOT NULL"#,
+        ledger_id,
+        ids,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if transfers > 0 && category.is_some() {
+        return Err(ApiError::field(
+            "ids",
+            "transfers have no category: leave them out",
+        ));
+    }
+    sqlx::query!(
+        "DELETE FROM transaction_splits WHERE transaction_id = ANY($1)",
+        ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"UPDATE transactions SET category_id = $3,
+               category_source = CASE WHEN $3::uuid IS NULL THEN NULL ELSE 'user'::category_source END,
+               ml_model_version = NULL, ml_confidence = NULL, updated_at = now()
+           WHERE ledger_id = $1 AND id = ANY($2)"#,
+        ledger_id,
+        ids,
+        category,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -712,37 +786,7 @@ async fn bulk(
         return Err(ApiError::NotFound("transaction"));
     }
     if let Some(category) = body.category_id {
-        let transfers = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "count!" FROM transactions
-               WHERE ledger_id = $1 AND id = ANY($2) AND transfer_id IS NOT NULL"#,
-            ledger_id,
-            &ids,
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if transfers > 0 && category.is_some() {
-            return Err(ApiError::field(
-                "ids",
-                "transfers have no category: leave them out",
-            ));
-        }
-        sqlx::query!(
-            "DELETE FROM transaction_splits WHERE transaction_id = ANY($1)",
-            &ids
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            r#"UPDATE transactions SET category_id = $3,
-                   category_source = CASE WHEN $3::uuid IS NULL THEN NULL ELSE 'user'::category_source END,
-                   ml_model_version = NULL, ml_confidence = NULL, updated_at = now()
-               WHERE ledger_id = $1 AND id = ANY($2)"#,
-            ledger_id,
-            &ids,
-            category,
-        )
-        .execute(&mut *tx)
-        .await?;
+        set_category(&mut tx, ledger_id, &ids, category).await?;
     }
     if !add.is_empty() || !remove.is_empty() {
         sqlx::query!(
@@ -767,6 +811,15 @@ async fn bulk(
         &ids,
     )
     .fetch_all(&mut *tx)
+    .await?;
+    events::record(
+        &mut tx,
+        ledger_id,
+        &Event::TransactionUpdated(TransactionsChanged {
+            ids: ids.clone(),
+            transactions: Vec::new(),
+        }),
+    )
     .await?;
     tx.commit().await?;
     check_later(&state, ledger_id, months);

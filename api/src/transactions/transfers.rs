@@ -15,6 +15,7 @@ use super::routes::account_minor_units;
 use super::{Status, TransactionView};
 use crate::auth::caller::Caller;
 use crate::dates::parse_date;
+use crate::events::{self, Event};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, Path};
@@ -45,7 +46,7 @@ pub struct CreateTransfer {
     pub tags: Vec<String>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TransferView {
     pub transfer_id: Uuid,
     /// The leg out of the source account.
@@ -135,7 +136,6 @@ async fn create(
     .fetch_all(&mut *tx)
     .await?;
     let mut views = list::fetch_many(&mut tx, ledger_id, legs).await?;
-    tx.commit().await?;
     let mut leg = |account: Uuid| {
         views
             .iter()
@@ -143,14 +143,17 @@ async fn create(
             .map(|i| views.remove(i))
             .ok_or_else(|| ApiError::internal("a transfer leg was not read back"))
     };
-    let from = leg(body.from_account_id)?;
-    let to = leg(body.to_account_id)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(TransferView {
-            transfer_id,
-            from,
-            to,
-        }),
-    ))
+    let transfer = TransferView {
+        transfer_id,
+        from: leg(body.from_account_id)?,
+        to: leg(body.to_account_id)?,
+    };
+    events::record(
+        &mut tx,
+        ledger_id,
+        &Event::TransferCreated(transfer.clone()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(transfer)))
 }

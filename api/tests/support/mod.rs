@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod ws;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +13,7 @@ use std::time::Duration;
 use api::auth::ended_sessions::EndedSessions;
 use api::auth::rate_limit::RateLimiter;
 use api::auth::tokens::AccessKeys;
+use api::events::{Realtime, RealtimeSettings};
 use api::http::{AppState, AuthSettings};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -48,7 +51,12 @@ impl TestApi {
 
     /// An API whose Redis is at `redis_url` (an address nothing listens on, for example).
     pub async fn start_with(pool: PgPool, max_body_bytes: usize, redis_url: &str) -> Self {
-        Self::start_full(pool, max_body_bytes, redis_url, None).await
+        Self::start_full(pool, max_body_bytes, redis_url, None, realtime_settings()).await
+    }
+
+    /// An API with these real-time settings, its Redis at `redis_url`.
+    pub async fn start_realtime(pool: PgPool, redis_url: &str, settings: RealtimeSettings) -> Self {
+        Self::start_full(pool, 1024 * 1024, redis_url, None, settings).await
     }
 
     /// An API that asks the ML worker at `ml_worker_url` to categorise.
@@ -59,6 +67,7 @@ impl TestApi {
             1024 * 1024,
             &redis_url,
             Some(ml_worker_url.to_owned()),
+            realtime_settings(),
         )
         .await
     }
@@ -68,15 +77,18 @@ impl TestApi {
         max_body_bytes: usize,
         redis_url: &str,
         ml_worker_url: Option<String>,
+        settings: RealtimeSettings,
     ) -> Self {
         let redis = LazyRedis::new(redis::Client::open(redis_url).expect("REDIS_URL"));
         let import_stream = format!("ft:test:imports:{}", Uuid::new_v4().simple());
+        let metrics = Arc::new(Metrics::new("api"));
+        let realtime = Realtime::start(&pool, redis.clone(), settings, &metrics);
         let state = AppState {
             db: pool.clone(),
             limiter: RateLimiter::new(redis.clone()),
             ended_sessions: EndedSessions::new(redis.clone(), Duration::from_mins(15)),
             ml: api::ml::MlClient::new(ml_worker_url, Duration::from_secs(2), redis.clone()),
-            events: service_kit::events::Events::new(redis.clone()),
+            realtime,
             imports: api::imports::job::ImportSettings {
                 max_bytes: IMPORT_MAX_BYTES,
                 queue: api::imports::job::ImportQueue::new(redis, import_stream.clone()),
@@ -95,7 +107,7 @@ impl TestApi {
         let app = service_kit::server::with_standard_routes(
             api::http::router(state.clone(), max_body_bytes),
             Arc::new(Readiness::new(vec![], Duration::from_secs(1))),
-            Arc::new(Metrics::new("api")),
+            metrics,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -154,42 +166,48 @@ impl TestApi {
 
     /// A browser-like client with its own cookie jar and client address.
     pub fn client(&self) -> Client {
-        Client {
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .build()
-                .expect("client"),
-            base: self.base.clone(),
-            csrf: None,
-            bearer: None,
-            ip: random_ip(),
-            email: String::new(),
-        }
+        Client::new(&self.base)
     }
 
     /// Registers a fresh user and returns their signed-in client and personal ledger id.
     pub async fn user(&self, name: &str) -> (Client, Uuid) {
         let mut client = self.client();
-        let email = format!("{name}.{}@example.org", Uuid::new_v4().simple());
-        let (status, body) = client
-            .send(
-                Method::POST,
-                "/api/v1/auth/register",
-                Some(json!({
-                    "email": email, "password": PASSWORD, "display_name": name, "currency": "EUR"
-                })),
-            )
-            .await;
-        assert_eq!(status, 201, "register: {body}");
-        client.csrf = body["csrf_token"].as_str().map(str::to_owned);
-        client.email = email;
-        let (_, ledgers) = client.get("/api/v1/ledgers").await;
-        let ledger = ledgers[0]["id"]
-            .as_str()
-            .expect("a personal ledger")
-            .parse()
-            .expect("uuid");
+        let ledger = client.register(name).await;
         (client, ledger)
+    }
+}
+
+/// The ML worker's HTTP API on `pool`, at the returned base URL.
+pub async fn ml_worker(pool: PgPool) -> String {
+    let embedder =
+        ml_worker::model::embedder::Embedder::load(&testkit::model_dir(), "minilm-l6-v2-int8", 2)
+            .expect("model (run `make model`)");
+    let ledgers = Arc::new(ml_worker::ledgers::Ledgers::new(pool, Arc::new(embedder)));
+    // As the worker does when it starts: the first request must not wait for the seeds.
+    ledgers.warm_up().expect("embed the seed lines");
+    let metrics = service_kit::metrics::Metrics::new("ml");
+    let app = ml_worker::routes::router(ml_worker::routes::WorkerState {
+        ledgers,
+        metrics: ml_worker::metrics::MlMetrics::register(&metrics),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    base
+}
+
+/// The servers' real-time settings: `api serve`'s defaults, with pings and the membership
+/// check quicker so tests need not wait for them.
+pub fn realtime_settings() -> RealtimeSettings {
+    RealtimeSettings {
+        public_origins: Vec::new(),
+        replay_window: Duration::from_hours(24),
+        ping_interval: Duration::from_secs(30),
+        client_buffer: 256,
+        ticket_ttl: Duration::from_secs(30),
+        recheck_every: Duration::from_secs(2),
     }
 }
 
@@ -201,6 +219,8 @@ fn random_ip() -> String {
 #[derive(Debug, Clone)]
 pub struct Client {
     pub http: reqwest::Client,
+    /// The client's cookies (the session's, once signed in).
+    pub jar: Arc<reqwest::cookie::Jar>,
     pub base: String,
     /// Sent as `X-CSRF-Token` on state-changing requests when set.
     pub csrf: Option<String>,
@@ -211,6 +231,56 @@ pub struct Client {
 }
 
 impl Client {
+    /// A browser-like client of the API at `base`, with its own cookie jar and address.
+    pub fn new(base: &str) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        Self {
+            http: reqwest::Client::builder()
+                .cookie_provider(Arc::clone(&jar))
+                .build()
+                .expect("client"),
+            jar,
+            base: base.to_owned(),
+            csrf: None,
+            bearer: None,
+            ip: random_ip(),
+            email: String::new(),
+        }
+    }
+
+    /// Registers a fresh user named `name` and signs in as them; returns their personal
+    /// ledger's id.
+    pub async fn register(&mut self, name: &str) -> Uuid {
+        let email = format!("{name}.{}@example.org", Uuid::new_v4().simple());
+        let (status, body) = self
+            .send(
+                Method::POST,
+                "/api/v1/auth/register",
+                Some(json!({
+                    "email": email, "password": PASSWORD, "display_name": name, "currency": "EUR"
+                })),
+            )
+            .await;
+        assert_eq!(status, 201, "register: {body}");
+        self.csrf = body["csrf_token"].as_str().map(str::to_owned);
+        self.email = email;
+        let (_, ledgers) = self.get("/api/v1/ledgers").await;
+        ledgers[0]["id"]
+            .as_str()
+            .expect("a personal ledger")
+            .parse()
+            .expect("uuid")
+    }
+
+    /// The `Cookie` header the client would send to the API.
+    pub fn cookie_header(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = reqwest::Url::parse(&self.base).expect("base URL");
+        self.jar
+            .cookies(&url)
+            .and_then(|v| v.to_str().ok().map(str::to_owned))
+    }
+
     pub async fn request(
         &self,
         method: Method,
@@ -295,16 +365,39 @@ impl Client {
     }
 }
 
-/// The data of every `kind` event on `ledger`'s event stream, oldest first.
-pub async fn events(ledger: Uuid, kind: &str) -> Vec<Value> {
-    let client = redis::Client::open(testkit::stores::redis_url()).expect("redis url");
-    service_kit::events::Events::new(LazyRedis::new(client))
-        .read(ledger, kind)
-        .await
-        .expect("events")
+/// The data of every `kind` event recorded for `ledger`, oldest first.
+pub async fn events(pool: &PgPool, ledger: Uuid, kind: &str) -> Vec<Value> {
+    sqlx::query_scalar::<_, sqlx::types::Json<Value>>(
+        "SELECT data FROM event_outbox WHERE ledger_id = $1 AND type = $2 ORDER BY seq",
+    )
+    .bind(ledger)
+    .bind(kind)
+    .fetch_all(pool)
+    .await
+    .expect("events")
+    .into_iter()
+    .map(|data| data.0)
+    .collect()
 }
 
-/// Asserts the error shape and code.
+/// Waits until the relay has published every event of `ledger` recorded so far.
+pub async fn all_published(pool: &PgPool, ledger: Uuid) {
+    for _ in 0..100 {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM event_outbox WHERE ledger_id = $1 AND published_at IS NULL",
+        )
+        .bind(ledger)
+        .fetch_one(pool)
+        .await
+        .expect("count");
+        if waiting == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the relay did not publish within 5 s");
+}
+
 /// The transactions of `ledger` queued for the ML worker, among the newest 10,000 entries of
 /// its Redis stream (shared by every test, each with its own ledger).
 pub async fn ml_queued(ledger: Uuid) -> Vec<String> {
@@ -343,6 +436,7 @@ pub async fn ml_queued(ledger: Uuid) -> Vec<String> {
         .collect()
 }
 
+/// Asserts the error shape and code.
 pub fn assert_error(status: u16, body: &Value, expected_status: u16, code: &str) {
     assert_eq!(status, expected_status, "{body}");
     assert_eq!(body["error"]["code"], code, "{body}");
