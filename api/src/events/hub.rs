@@ -9,6 +9,7 @@
 //! ended or expired.
 
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -312,25 +313,35 @@ impl Hub {
     /// Keeps the live subscription up, forever: dispatches what arrives; after every
     /// (re-)connection tells the sockets to catch up.
     pub async fn subscribe(self: Arc<Self>, client: redis::Client) {
-        let mut delay = Duration::from_millis(250);
+        self.subscribe_pinging(client, SUBSCRIPTION_PING).await;
+    }
+
+    /// [`Hub::subscribe`], pinging the subscription's connection every `ping`.
+    pub async fn subscribe_pinging(self: Arc<Self>, client: redis::Client, ping: Duration) {
+        let first_delay = Duration::from_millis(250);
+        let mut delay = first_delay;
         loop {
-            match self.subscription(&client).await {
-                Ok(()) => delay = Duration::from_millis(250),
-                Err(e) => {
-                    tracing::warn!(error = %e, "live events: subscription lost; reconnecting");
-                }
+            let Err(e) = self.subscription(&client, ping).await;
+            tracing::warn!(error = %e, "live events: subscription lost; reconnecting");
+            // A subscription that was up starts the backoff afresh.
+            if self.subscribed.swap(false, Ordering::SeqCst) {
+                delay = first_delay;
             }
-            self.subscribed.store(false, Ordering::SeqCst);
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(5));
         }
     }
 
-    async fn subscription(&self, client: &redis::Client) -> Result<(), String> {
+    /// One subscription, until its connection fails.
+    async fn subscription(
+        &self,
+        client: &redis::Client,
+        ping: Duration,
+    ) -> Result<Infallible, String> {
         let connect = client.get_async_pubsub();
-        let mut pubsub = tokio::time::timeout(SUBSCRIPTION_PING, connect)
+        let mut pubsub = tokio::time::timeout(ping, connect)
             .await
-            .map_err(|_| "no connection within 5 s".to_owned())?
+            .map_err(|_| format!("no connection within {ping:?}"))?
             .map_err(|e| e.to_string())?;
         pubsub
             .subscribe(LIVE_CHANNEL)
@@ -342,10 +353,11 @@ impl Hub {
             .map_err(|e| e.to_string())?;
         let (mut sink, mut messages) = pubsub.split();
         self.subscribed.store(true, Ordering::SeqCst);
+        self.metrics.subscriptions.inc();
         tracing::info!("live events: subscribed");
         self.catch_up_all();
-        let mut ping = tokio::time::interval(SUBSCRIPTION_PING);
-        ping.tick().await;
+        let mut pings = tokio::time::interval(ping);
+        pings.tick().await;
         loop {
             tokio::select! {
                 message = messages.next() => {
@@ -365,8 +377,9 @@ impl Hub {
                         tracing::warn!("live events: an announcement could not be read");
                     }
                 }
-                _ = ping.tick() => {
-                    match tokio::time::timeout(SUBSCRIPTION_PING, sink.ping::<String>()).await {
+                _ = pings.tick() => {
+                    // In subscribed mode Redis answers a ping with ["pong", ""].
+                    match tokio::time::timeout(ping, sink.ping::<redis::Value>()).await {
                         Ok(Ok(_)) => {}
                         Ok(Err(e)) => return Err(e.to_string()),
                         Err(_) => return Err("Redis did not answer a ping".to_owned()),
@@ -667,6 +680,41 @@ mod tests {
         assert_eq!(*slow.close.borrow_and_update(), Some(CloseReason::TooSlow));
         assert_eq!(*fast.close.borrow(), None);
         assert_eq!(received(&mut slow), ["1-0", "2-0"]);
+    }
+
+    /// On the real Redis: the subscription survives its own pings (Redis answers a ping
+    /// in subscribed mode differently) and hands announcements to the sockets.
+    #[tokio::test]
+    async fn the_subscription_stays_up_through_its_pings_and_delivers() {
+        let m = metrics();
+        let hub = Hub::new(8, m.clone());
+        let url =
+            std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
+        let client = redis::Client::open(url).expect("REDIS_URL");
+        let ledger = Uuid::new_v4();
+        let mut socket = hub.register(Uuid::new_v4(), Uuid::new_v4(), &HashSet::from([ledger]));
+        let task = tokio::spawn(
+            Arc::clone(&hub).subscribe_pinging(client.clone(), Duration::from_millis(100)),
+        );
+        tokio::time::sleep(Duration::from_millis(1_000)).await;
+        let mut redis = client
+            .get_multiplexed_async_connection()
+            .await
+            .expect("redis");
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg(LIVE_CHANNEL)
+            .arg(format!("7-1\n0\n{ledger}\ngoal.deleted\n{{}}"))
+            .query_async(&mut redis)
+            .await
+            .expect("publish");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        task.abort();
+        assert_eq!(
+            m.subscriptions.get(),
+            1,
+            "ten pings later, still the first subscription"
+        );
+        assert_eq!(received(&mut socket), ["catch-up", "7-1"]);
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub struct RealtimeMetrics {
     pub published: IntCounter,
     /// Events recorded but not yet published.
     pub backlog: IntGauge,
+    /// Times the live subscription was established (more than once: it was lost).
+    pub subscriptions: IntCounter,
     /// From the write's commit (its event recorded just before) to the event written to a
     /// socket.
     pub commit_to_send: Histogram,
@@ -47,6 +49,12 @@ impl RealtimeMetrics {
                 "Events the relay published from the outbox to Redis.",
             )
             .expect("static metric definition is valid"),
+            subscriptions: IntCounter::new(
+                format!("{ns}_events_subscriptions_total"),
+                "Times this process subscribed to live events (each one after the first \
+                 followed a lost connection to Redis).",
+            )
+            .expect("static metric definition is valid"),
             backlog: IntGauge::new(
                 format!("{ns}_events_outbox_backlog"),
                 "Events recorded in the outbox and not yet published (as the relay saw last).",
@@ -68,6 +76,7 @@ impl RealtimeMetrics {
         metrics.register(Box::new(created.delivered.clone()));
         metrics.register(Box::new(created.published.clone()));
         metrics.register(Box::new(created.backlog.clone()));
+        metrics.register(Box::new(created.subscriptions.clone()));
         metrics.register(Box::new(created.commit_to_send.clone()));
         // Every reason shows from the start, at zero.
         for reason in [

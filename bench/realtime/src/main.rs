@@ -258,12 +258,18 @@ async fn main() {
             let mut from_request = Vec::new();
             let mut from_answer = Vec::new();
             let mut missing = 0;
+            // Per event, the deliveries that took over 50 ms from the write's start.
+            let mut late = vec![0_usize; events];
             for reader in readers {
                 for (n, at) in reader.await.expect("join").into_iter().enumerate() {
                     match at {
                         Some(at) => {
                             let (started, answered) = sent[n];
-                            from_request.push(at.duration_since(started).as_secs_f64() * 1000.0);
+                            let ms = at.duration_since(started).as_secs_f64() * 1000.0;
+                            if ms > 50.0 {
+                                late[n] += 1;
+                            }
+                            from_request.push(ms);
                             from_answer.push(
                                 at.saturating_duration_since(answered).as_secs_f64() * 1000.0,
                             );
@@ -272,12 +278,19 @@ async fn main() {
                     }
                 }
             }
+            let late: Vec<_> = late
+                .iter()
+                .enumerate()
+                .filter(|(_, count)| **count > 0)
+                .map(|(n, count)| serde_json::json!({ "event": n, "late_deliveries": count }))
+                .collect();
             println!(
                 "{}",
                 serde_json::json!({
                     "sockets": opened, "failed": failed, "events": events,
                     "deliveries": from_request.len(), "missing": missing,
                     "from_request": summary(from_request), "from_answer": summary(from_answer),
+                    "late": late,
                 })
             );
         }
