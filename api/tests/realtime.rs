@@ -14,7 +14,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use support::ws::{EXPECT, Received, Socket, ticket};
-use support::{Client, TestApi, all_published, realtime_settings};
+use support::{Client, TestApi, account, all_published, realtime_settings};
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
@@ -24,17 +24,6 @@ async fn user(api: &TestApi, name: &str) -> (Client, Uuid) {
     let (client, ledger) = api.user(name).await;
     all_published(&api.pool, ledger).await;
     (client, ledger)
-}
-
-async fn account(client: &Client, ledger: Uuid, name: &str) -> String {
-    let (status, body) = client
-        .post(
-            &format!("/api/v1/ledgers/{ledger}/accounts"),
-            json!({ "name": name, "kind": "checking", "currency": "EUR" }),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_str().expect("id").to_owned()
 }
 
 async fn rename_account(client: &Client, ledger: Uuid, account: &str, name: &str) {

@@ -9,20 +9,13 @@ use std::time::Duration;
 
 use serde_json::json;
 use sqlx::PgPool;
-use support::Client;
 use support::ws::{Received, Socket};
+use support::{Client, account, test_database};
 use testkit::Service;
 use testkit::stores::{database_url, postgres_addr};
 use uuid::Uuid;
 
 const API: &str = env!("CARGO_BIN_EXE_api");
-
-fn test_database(pool: &PgPool) -> String {
-    pool.connect_options()
-        .get_database()
-        .expect("sqlx::test names its database")
-        .to_owned()
-}
 
 /// An API process on the test database; every process shares the signing key, as the
 /// replicas of one deployment do.
@@ -52,16 +45,6 @@ fn via(client: &Client, service: &Service) -> Client {
     let mut other = client.clone();
     other.base = service.url("");
     other
-}
-
-async fn account(client: &Client, ledger: Uuid, name: &str) {
-    let (status, body) = client
-        .post(
-            &format!("/api/v1/ledgers/{ledger}/accounts"),
-            json!({ "name": name, "kind": "checking", "currency": "EUR" }),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
 }
 
 #[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]

@@ -1,7 +1,10 @@
 //! The API binary started against the real Postgres and Redis: readiness, migrations,
 //! graceful shutdown and configuration errors.
 
+mod support;
+
 use sqlx::PgPool;
+use support::test_database;
 use testkit::readiness::{
     bad_setting_stops_the_binary, readiness_follows_the_stores, unreachable_stores_mean_not_ready,
 };
@@ -9,13 +12,6 @@ use testkit::service::run_to_exit;
 use testkit::stores::{database_url, postgres_addr};
 
 const API: &str = env!("CARGO_BIN_EXE_api");
-
-fn test_database(pool: &PgPool) -> String {
-    pool.connect_options()
-        .get_database()
-        .expect("sqlx::test names its database")
-        .to_owned()
-}
 
 async fn applied_migrations(pool: &PgPool) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")

@@ -696,7 +696,7 @@ mod tests {
         let task = tokio::spawn(
             Arc::clone(&hub).subscribe_pinging(client.clone(), Duration::from_millis(100)),
         );
-        tokio::time::sleep(Duration::from_millis(1_000)).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
         let mut redis = client
             .get_multiplexed_async_connection()
             .await

@@ -380,6 +380,26 @@ pub async fn events(pool: &PgPool, ledger: Uuid, kind: &str) -> Vec<Value> {
     .collect()
 }
 
+/// A checking account in EUR named `name`; its id.
+pub async fn account(client: &Client, ledger: Uuid, name: &str) -> String {
+    let (status, body) = client
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/accounts"),
+            json!({ "name": name, "kind": "checking", "currency": "EUR" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().expect("id").to_owned()
+}
+
+/// The name of the database `#[sqlx::test]` made for this test.
+pub fn test_database(pool: &PgPool) -> String {
+    pool.connect_options()
+        .get_database()
+        .expect("sqlx::test names its database")
+        .to_owned()
+}
+
 /// Waits until the relay has published every event of `ledger` recorded so far.
 pub async fn all_published(pool: &PgPool, ledger: Uuid) {
     for _ in 0..100 {
