@@ -193,24 +193,7 @@ async fn main() {
             cookie,
             clients,
             hold,
-        } => {
-            let (sockets, failed, took) = open_many(clients, &cookie, |_| api.clone()).await;
-            let (stop_tx, stop) = watch::channel(false);
-            let opened = sockets.len();
-            let readers: Vec<_> = sockets
-                .into_iter()
-                .map(|s| tokio::spawn(listen(s, 0, stop.clone())))
-                .collect();
-            println!(
-                "{}",
-                serde_json::json!({ "opened": opened, "failed": failed, "open_seconds": took.as_secs_f64() })
-            );
-            tokio::time::sleep(Duration::from_secs(hold)).await;
-            stop_tx.send_replace(true);
-            for reader in readers {
-                let _ = reader.await;
-            }
-        }
+        } => idle(&api, &cookie, clients, hold).await,
         Mode::Latency {
             apis,
             cookie,
@@ -221,78 +204,125 @@ async fn main() {
             events,
             interval_ms,
         } => {
-            let (sockets, failed, _) =
-                open_many(clients, &cookie, |n| apis[n % apis.len()].clone()).await;
-            let (stop_tx, stop) = watch::channel(false);
-            let opened = sockets.len();
-            let readers: Vec<_> = sockets
-                .into_iter()
-                .map(|s| tokio::spawn(listen(s, events, stop.clone())))
-                .collect();
-            // Every socket has had its welcome and resume read by now.
-            tokio::time::sleep(Duration::from_secs(3)).await;
-            let http = reqwest::Client::new();
-            let mut sent = Vec::with_capacity(events);
-            for n in 0..events {
-                let api = &apis[n % apis.len()];
-                let started = Instant::now();
-                let response = http
-                    .patch(format!("{api}/api/v1/ledgers/{ledger}/accounts/{account}"))
-                    .header("cookie", &cookie)
-                    .header("x-csrf-token", &csrf)
-                    .json(&serde_json::json!({ "name": format!("bench-{n}") }))
-                    .send()
-                    .await
-                    .expect("write");
-                let answered = Instant::now();
-                assert!(
-                    response.status().is_success(),
-                    "write {n}: {}",
-                    response.status()
-                );
-                sent.push((started, answered));
-                tokio::time::sleep(Duration::from_millis(interval_ms)).await;
-            }
-            tokio::time::sleep(Duration::from_secs(3)).await;
-            stop_tx.send_replace(true);
-            let mut from_request = Vec::new();
-            let mut from_answer = Vec::new();
-            let mut missing = 0;
-            // Per event, the deliveries that took over 50 ms from the write's start.
-            let mut late = vec![0_usize; events];
-            for reader in readers {
-                for (n, at) in reader.await.expect("join").into_iter().enumerate() {
-                    match at {
-                        Some(at) => {
-                            let (started, answered) = sent[n];
-                            let ms = at.duration_since(started).as_secs_f64() * 1000.0;
-                            if ms > 50.0 {
-                                late[n] += 1;
-                            }
-                            from_request.push(ms);
-                            from_answer.push(
-                                at.saturating_duration_since(answered).as_secs_f64() * 1000.0,
-                            );
-                        }
-                        None => missing += 1,
-                    }
-                }
-            }
-            let late: Vec<_> = late
-                .iter()
-                .enumerate()
-                .filter(|(_, count)| **count > 0)
-                .map(|(n, count)| serde_json::json!({ "event": n, "late_deliveries": count }))
-                .collect();
-            println!(
-                "{}",
-                serde_json::json!({
-                    "sockets": opened, "failed": failed, "events": events,
-                    "deliveries": from_request.len(), "missing": missing,
-                    "from_request": summary(from_request), "from_answer": summary(from_answer),
-                    "late": late,
-                })
-            );
+            let writes = Writes {
+                csrf,
+                ledger,
+                account,
+                events,
+                interval: Duration::from_millis(interval_ms),
+            };
+            latency(&apis, &cookie, clients, &writes).await;
         }
     }
+}
+
+/// Opens `clients` sockets on `api`, prints how that went, holds them for `hold` seconds.
+async fn idle(api: &str, cookie: &str, clients: usize, hold: u64) {
+    let (sockets, failed, took) = open_many(clients, cookie, |_| api.to_owned()).await;
+    let (stop_tx, stop) = watch::channel(false);
+    let opened = sockets.len();
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .map(|s| tokio::spawn(listen(s, 0, stop.clone())))
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({ "opened": opened, "failed": failed, "open_seconds": took.as_secs_f64() })
+    );
+    tokio::time::sleep(Duration::from_secs(hold)).await;
+    stop_tx.send_replace(true);
+    for reader in readers {
+        let _ = reader.await;
+    }
+}
+
+/// The renames `latency` causes.
+#[derive(Debug)]
+struct Writes {
+    csrf: String,
+    ledger: String,
+    account: String,
+    events: usize,
+    interval: Duration,
+}
+
+/// Spreads `clients` sockets over `apis`, causes the renames, prints the delivery times.
+async fn latency(apis: &[String], cookie: &str, clients: usize, writes: &Writes) {
+    let Writes {
+        csrf,
+        ledger,
+        account,
+        events,
+        interval,
+    } = writes;
+    let events = *events;
+    let (sockets, failed, _) = open_many(clients, cookie, |n| apis[n % apis.len()].clone()).await;
+    let (stop_tx, stop) = watch::channel(false);
+    let opened = sockets.len();
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .map(|s| tokio::spawn(listen(s, events, stop.clone())))
+        .collect();
+    // Every socket has had its welcome and resume read by now.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let http = reqwest::Client::new();
+    let mut sent = Vec::with_capacity(events);
+    for n in 0..events {
+        let api = &apis[n % apis.len()];
+        let started = Instant::now();
+        let response = http
+            .patch(format!("{api}/api/v1/ledgers/{ledger}/accounts/{account}"))
+            .header("cookie", cookie)
+            .header("x-csrf-token", csrf.as_str())
+            .json(&serde_json::json!({ "name": format!("bench-{n}") }))
+            .send()
+            .await
+            .expect("write");
+        let answered = Instant::now();
+        assert!(
+            response.status().is_success(),
+            "write {n}: {}",
+            response.status()
+        );
+        sent.push((started, answered));
+        tokio::time::sleep(*interval).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop_tx.send_replace(true);
+    let mut from_request = Vec::new();
+    let mut from_answer = Vec::new();
+    let mut missing = 0;
+    // Per event, the deliveries that took over 50 ms from the write's start.
+    let mut late = vec![0_usize; events];
+    for reader in readers {
+        for (n, at) in reader.await.expect("join").into_iter().enumerate() {
+            match at {
+                Some(at) => {
+                    let (started, answered) = sent[n];
+                    let ms = at.duration_since(started).as_secs_f64() * 1000.0;
+                    if ms > 50.0 {
+                        late[n] += 1;
+                    }
+                    from_request.push(ms);
+                    from_answer.push(at.saturating_duration_since(answered).as_secs_f64() * 1000.0);
+                }
+                None => missing += 1,
+            }
+        }
+    }
+    let late: Vec<_> = late
+        .iter()
+        .enumerate()
+        .filter(|(_, count)| **count > 0)
+        .map(|(n, count)| serde_json::json!({ "event": n, "late_deliveries": count }))
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({
+            "sockets": opened, "failed": failed, "events": events,
+            "deliveries": from_request.len(), "missing": missing,
+            "from_request": summary(from_request), "from_answer": summary(from_answer),
+            "late": late,
+        })
+    );
 }
