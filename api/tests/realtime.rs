@@ -632,10 +632,7 @@ async fn signing_out_revoking_and_expiry_close_the_socket_with_4001(pool: PgPool
     signed_out.start(&[]).await;
     let (status, _) = alice.send(Method::POST, "/api/v1/auth/logout", None).await;
     assert_eq!(status, 204);
-    assert_eq!(
-        signed_out.close_code(Duration::from_secs(2)).await,
-        Some(4001)
-    );
+    assert_eq!(signed_out.close_code(EXPECT).await, Some(4001));
 
     // A script's socket closes when its token is revoked.
     let (bob, _) = user(&api, "Bob").await;
@@ -654,10 +651,7 @@ async fn signing_out_revoking_and_expiry_close_the_socket_with_4001(pool: PgPool
         None,
     )
     .await;
-    assert_eq!(
-        watching.close_code(Duration::from_secs(2)).await,
-        Some(4001)
-    );
+    assert_eq!(watching.close_code(EXPECT).await, Some(4001));
 
     // A session that expires is noticed by the periodic check.
     let (carol, _) = user(&api, "Carol").await;
