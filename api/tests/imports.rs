@@ -221,6 +221,21 @@ async fn reimporting_adds_nothing_twice_and_identical_rows_both_stay(pool: PgPoo
         (Some(1), Some(4))
     );
     assert_eq!(rows(&api, checking).await.len(), 4);
+    // The list filtered on an import shows the rows it added, and only those.
+    let (status, page) = alice
+        .get(&format!(
+            "/api/v1/ledgers/{ledger}/transactions?import_id={}",
+            id_of(&b)
+        ))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let payees: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|t| t["description"].as_str().or(t["payee"].as_str()))
+        .collect();
+    assert_eq!(payees.len(), 1, "{page}");
 
     // Undoing the second import removes only the row it added.
     let (status, _) = alice

@@ -41,6 +41,16 @@ async fn the_document_describes_every_route_with_auth_and_errors(pool: PgPool) {
 
     let ops = operations(&doc);
     assert_eq!(ops.len(), 68, "one operation per route handler");
+    // Code generators (the web app's among them) need every operation named once.
+    let ids: BTreeSet<&str> = ops
+        .iter()
+        .map(|(method, path, op)| {
+            op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path}: an operationId"))
+        })
+        .collect();
+    assert_eq!(ids.len(), ops.len(), "operationIds are unique");
     for (method, path, op) in &ops {
         let responses = op["responses"].as_object().expect("responses");
         // A WebSocket's success is the switch of protocols.

@@ -100,20 +100,41 @@ impl Modify for Shared {
         }
         for (path, item) in &mut doc.paths.paths {
             let public = PUBLIC.contains(&path.as_str());
-            for operation in [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                add_errors(operation, public);
+            for (method, operation) in [
+                ("get", &mut item.get),
+                ("post", &mut item.post),
+                ("put", &mut item.put),
+                ("patch", &mut item.patch),
+                ("delete", &mut item.delete),
+            ] {
+                if let Some(operation) = operation {
+                    add_errors(operation, public);
+                    operation.operation_id = Some(operation_id(method, path));
+                }
             }
         }
     }
+}
+
+/// Pure: an operation's id from its method and path, unique as the pair is:
+/// `GET /api/v1/ledgers/{ledger_id}/accounts` is `get_ledgers_by_ledger_id_accounts`
+/// (handlers in different modules share names like `list`, which generators refuse).
+pub fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_owned();
+    for part in path.trim_start_matches("/api/v1/").split('/') {
+        id.push('_');
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(param) => {
+                id.push_str("by_");
+                id.push_str(param);
+            }
+            None => id.extend(
+                part.chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+            ),
+        }
+    }
+    id
 }
 
 const ERRORS: &[(&str, &str)] = &[

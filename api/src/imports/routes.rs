@@ -140,13 +140,30 @@ async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Byte
     Ok(Bytes::from(bytes))
 }
 
+/// A bank file's bytes: documented as binary, so a generated client sends a file, not a
+/// list of numbers.
+#[derive(Debug)]
+pub struct BankFile;
+
+impl utoipa::PartialSchema for BankFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for BankFile {}
+
 #[utoipa::path(
     post,
     path = "/ledgers/{ledger_id}/imports",
     tag = "imports",
     summary = "Upload a bank file (CSV, OFX/QFX or QIF) as the raw body and get its preview",
     params(("ledger_id" = Uuid, Path, description = "The ledger"), UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+    request_body(content = inline(BankFile), content_type = "application/octet-stream",
                  description = "The file's bytes, as the bank exported them"),
     responses(
         (status = 201, description = "The file was read: its preview (nothing is written yet)", body = ImportView),

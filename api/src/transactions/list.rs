@@ -42,6 +42,8 @@ pub struct ListQuery {
     /// Only transactions with no category, no splits and not a transfer.
     #[serde(default)]
     pub uncategorized: bool,
+    /// Only the rows this import added.
+    pub import_id: Option<Uuid>,
     /// `-date` (default, newest first), `date`, `-amount`, `amount`.
     pub sort: Option<String>,
     /// Page size, 1 to 500, default 50.
@@ -99,6 +101,7 @@ pub struct Filter {
     pub max_amount: Option<Decimal>,
     pub text: Option<String>,
     pub uncategorized: bool,
+    pub import_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +205,7 @@ pub fn parse(query: &ListQuery) -> Result<(Filter, Page), ApiError> {
         max_amount: bound(&mut v, "max_amount", query.max_amount.as_deref()),
         text: text.map(str::to_owned),
         uncategorized: query.uncategorized,
+        import_id: query.import_id,
     };
     v.finish().map_err(|e| match e {
         ApiError::Validation(fields) => ApiError::BadRequest(
@@ -341,6 +345,9 @@ pub fn push_filter(q: &mut QueryBuilder<'_, Postgres>, ledger_id: Uuid, filter: 
         // Said twice so the planner can use the tag index, which leaves untagged rows out.
         q.push(" AND t.tags <> '{}' AND t.tags && ")
             .push_bind(filter.tags.clone());
+    }
+    if let Some(import) = filter.import_id {
+        q.push(" AND t.import_job_id = ").push_bind(import);
     }
     if let Some(min) = filter.min_amount {
         q.push(" AND t.amount >= ").push_bind(min);
