@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # `make run`: brings FinanceTracker up on this machine. Installs and starts what is missing
-# (PostgreSQL, Redis), builds in release mode, starts the API and the ML worker, waits until
-# they answer, prints the URL, and stays in the foreground. Ctrl-C or SIGTERM stops what it
-# started, and only that.
+# (PostgreSQL, Redis, nginx), builds the services in release mode and the web app, starts the
+# API, the ML worker and nginx in front of them (the web app, with /api and the WebSocket
+# passed to the API), waits until they answer, prints the one URL, and stays in the
+# foreground. Ctrl-C or SIGTERM stops what it started, and only that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/stores.sh
 source scripts/stores.sh
+# shellcheck source=scripts/web.sh
+source scripts/web.sh
 
-API_PORT=${API_PORT:-8080}
+WEB_PORT=${WEB_PORT:-8080}
+API_PORT=${API_PORT:-8081}
 ML_PORT=${ML_PORT:-8090}
 export DATABASE_URL=${DATABASE_URL:-postgres://financetracker:financetracker@127.0.0.1:5432/financetracker}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
@@ -17,28 +21,31 @@ PIDS=()
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-for port in "$API_PORT" "$ML_PORT"; do
-    port_free "$port" || die "port $port is in use: is FinanceTracker already running? (choose others with API_PORT=... ML_PORT=...)"
+for port in "$WEB_PORT" "$API_PORT" "$ML_PORT"; do
+    port_free "$port" || die "port $port is in use: is FinanceTracker already running? (choose others with WEB_PORT=... API_PORT=... ML_PORT=...)"
 done
 
-ensure_packages curl
+ensure_packages curl nginx
 ensure_stores
 scripts/model.sh
 export MODEL_DIR=${MODEL_DIR:-$PWD/models}
 
 say "building (release)"
 cargo build --release --locked -p api -p ml-worker
+build_web
 
 mkdir -p "$RUN_DIR"
 # One signing key per checkout, so sessions survive a restart of `make run`.
 [ -s "$RUN_DIR/jwt_secret" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 > "$RUN_DIR/jwt_secret")
 JWT_SECRET=$(cat "$RUN_DIR/jwt_secret")
 export JWT_SECRET
-# Plain HTTP on 127.0.0.1: cookies cannot be marked Secure.
-export COOKIE_SECURE=false
+# Plain HTTP on 127.0.0.1: cookies cannot be marked Secure. nginx in front passes the
+# client's address on.
+export COOKIE_SECURE=false TRUST_FORWARDED_FOR=true
 
 stop_all() {
     trap - INT TERM EXIT
+    stop_nginx
     if [ ${#PIDS[@]} -gt 0 ]; then
         say "stopping services"
         kill -TERM "${PIDS[@]}" 2>/dev/null || true
@@ -76,15 +83,15 @@ wait_ready() {
 }
 wait_ready api "http://127.0.0.1:$API_PORT/readyz"
 wait_ready ml-worker "http://127.0.0.1:$ML_PORT/readyz"
+start_nginx "$PWD/$RUN_DIR/nginx" "$WEB_PORT" "127.0.0.1:$API_PORT"
+PIDS+=("$NGINX_PID")
+wait_ready web "http://127.0.0.1:$WEB_PORT/healthz"
 
 echo
-echo "FinanceTracker is running at http://127.0.0.1:$API_PORT"
-echo "  API        http://127.0.0.1:$API_PORT  (/healthz, /readyz, /metrics)"
+echo "FinanceTracker is running at http://127.0.0.1:$WEB_PORT"
+echo "  Sign in as demo@financetracker.local with the password financetracker-demo"
+echo "  API        http://127.0.0.1:$API_PORT  (/healthz, /readyz, /metrics; the app reaches it at /api)"
 echo "  ML worker  http://127.0.0.1:$ML_PORT"
-echo "  Demo login demo@financetracker.local / financetracker-demo"
-echo "             (curl -c jar -H 'content-type: application/json' \\"
-echo "               -d '{\"email\":\"demo@financetracker.local\",\"password\":\"financetracker-demo\"}' \\"
-echo "               http://127.0.0.1:$API_PORT/api/v1/auth/login)"
 echo "Press Ctrl-C to stop."
 echo
 

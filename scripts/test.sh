@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # `make test`: installs and starts what the tests need (PostgreSQL, Redis), then checks
-# formatting and lints and runs the whole test suite against the real stores. Ends with a
-# summary line `test: N passed, N failed, N skipped`, and a non-zero exit on any failure.
+# formatting and lints and runs the whole test suite against the real stores, then the web
+# app's checks (its API types against the API's document, ESLint, tsc, unit tests, the
+# production build with its size check) and its browser tests against the whole stack. Ends
+# with a summary line `test: N passed, N failed, N skipped`, and a non-zero exit on any
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/stores.sh
 source scripts/stores.sh
+# shellcheck source=scripts/web.sh
+source scripts/web.sh
 
 # `financetracker_build` is recreated from migrations/ on every run: the query macros are
 # checked against it, and #[sqlx::test] uses it as the server connection from which each
@@ -76,6 +81,34 @@ else
 fi
 set -e
 rm -f "$log"
+
+# The web app: every check runs even when one fails, and each failure fails the run.
+web_tmp=$(mktemp -d)
+web() { (cd "$WEB_DIR" && "$@"); }
+web_count() { # report → "passed failed" of a vitest JSON report (0 0 when it is missing)
+    node -e 'try { const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests) } catch { console.log(0, 0) }' "$1"
+}
+step "web: dependencies, the API's types, ESLint, tsc, unit tests"
+(ensure_web_deps) || status=1
+if target/debug/api openapi > "$web_tmp/openapi.json" 2>/dev/null; then
+    web node scripts/api-types.mjs "$web_tmp/openapi.json" --check || status=1
+else
+    echo "test: no API binary to print the OpenAPI document with" >&2
+    status=1
+fi
+web npm run --silent lint || status=1
+web npm run --silent typecheck || status=1
+web npx vitest run --reporter=default --reporter=json --outputFile.json="$web_tmp/unit.json" || status=1
+step "web: production build and its size"
+(build_web) || status=1
+step "web: browser tests against nginx, the API, the ML worker, PostgreSQL and Redis"
+E2E_REPORT=$web_tmp/e2e.json scripts/web-e2e.sh || status=1
+for report in unit e2e; do
+    read -r p f < <(web_count "$web_tmp/$report.json")
+    passed=$((${passed:-0} + p))
+    failed=$((${failed:-0} + f))
+done
+rm -rf "$web_tmp"
 
 step "fuzz: the bank file readers, ${FUZZ_SECONDS:-15} s per target"
 if ! FUZZ_SECONDS=${FUZZ_SECONDS:-15} scripts/fuzz.sh; then
