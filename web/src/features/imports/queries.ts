@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../api/client";
+import { useLive } from "../../live/connection";
 
 export type ImportView = Schemas["ImportView"];
 export type CsvMapping = Schemas["CsvMapping"];
@@ -43,9 +44,10 @@ export function undoImport(ledgerId: string, id: string) {
   return unwrap(api.DELETE("/api/v1/ledgers/{ledger_id}/imports/{id}", { params: { path: { ledger_id: ledgerId, id } } }));
 }
 
-/** An import being written: its progress comes with the live `import.progress` events,
- * and is also looked up every two seconds in case the socket is down. */
+/** An import being written: its progress comes with the live `import.progress` events;
+ * only while the socket is not live is it looked up, every two seconds. */
 export function useImport(ledgerId: string, id: string | null, initial: ImportView | null) {
+  const live = useLive((s) => s.status === "live");
   return useQuery({
     queryKey: importKeys.one(ledgerId, id ?? "none"),
     queryFn: () =>
@@ -54,7 +56,7 @@ export function useImport(ledgerId: string, id: string | null, initial: ImportVi
     initialData: initial ?? undefined,
     refetchInterval: (query) => {
       const status = query.state.data?.status;
-      return status === "queued" || status === "running" ? 2000 : false;
+      return !live && (status === "queued" || status === "running") ? 2000 : false;
     },
   });
 }
