@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { NavLink, Outlet, useMatches, useNavigate } from "react-router";
+import { NavLink, Outlet, useMatches, useNavigate, useNavigation } from "react-router";
 import { Toaster } from "sonner";
 import { api } from "../api/client";
 import { usePreferences } from "../features/auth/queries";
@@ -26,6 +26,7 @@ export function Layout() {
   useTheme();
   const { ledger, isLoading } = useCurrentLedger();
   const matches = useMatches();
+  const navigating = useNavigation().state === "loading";
   const title = (matches.at(-1)?.handle as { title?: string } | undefined)?.title ?? "";
   const [help, setHelp] = useState(false);
   const search = useRef<HTMLInputElement>(null);
@@ -36,6 +37,10 @@ export function Layout() {
 
   return (
     <div className="flex min-h-screen bg-surface-1">
+      {navigating && (
+        // The next screen's code is on its way (the current one stays until it is there).
+        <div role="progressbar" aria-label="Opening the screen" className="fixed inset-x-0 top-0 z-50 h-0.5 animate-pulse bg-accent" />
+      )}
       <aside className="hidden w-56 shrink-0 flex-col gap-4 border-r border-line bg-surface-0 p-3 md:flex">
         <p className="px-2 pt-1 text-sm font-semibold text-accent">FinanceTracker</p>
         <LedgerSwitcher />

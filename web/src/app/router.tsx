@@ -1,23 +1,14 @@
 // The routes. Sign-in and registration are public; everything else sits in the layout,
-// behind the session. The screens past the dashboard load as chunks of their own.
+// behind the session. The screens load as chunks of their own, through the router: it
+// fetches a screen's chunk as the navigation starts (on the first load, alongside the
+// session check) and shows the screen once it is there, with no fallback in between (a
+// React Suspense fallback would hold the screen back by its reveal throttle, 300 ms).
 
-import { lazy, Suspense } from "react";
 import { createBrowserRouter } from "react-router";
 import { RegisterPage } from "../features/auth/RegisterPage";
 import { SignInPage } from "../features/auth/SignInPage";
 import { Layout } from "./Layout";
 import { RequireSession } from "./RequireSession";
-
-const DashboardPage = lazy(() => import("../features/dashboard/DashboardPage"));
-const TransactionsPage = lazy(() => import("../features/transactions/TransactionsPage"));
-const ImportPage = lazy(() => import("../features/imports/ImportPage"));
-const AccountsPage = lazy(() =>
-  import("../features/accounts/AccountsPage").then((m) => ({ default: m.AccountsPage })),
-);
-
-function Screen({ children }: { children: React.ReactNode }) {
-  return <Suspense fallback={<div className="card h-40 animate-pulse" aria-busy="true" />}>{children}</Suspense>;
-}
 
 export const router = createBrowserRouter([
   { path: "/sign-in", element: <SignInPage /> },
@@ -28,11 +19,28 @@ export const router = createBrowserRouter([
         <Layout />
       </RequireSession>
     ),
+    hydrateFallbackElement: <div className="min-h-screen bg-surface-1" aria-busy="true" />,
     children: [
-      { index: true, element: <Screen><DashboardPage /></Screen>, handle: { title: "Dashboard" } },
-      { path: "transactions", element: <Screen><TransactionsPage /></Screen>, handle: { title: "Transactions" } },
-      { path: "import", element: <Screen><ImportPage /></Screen>, handle: { title: "Import" } },
-      { path: "accounts", element: <Screen><AccountsPage /></Screen>, handle: { title: "Accounts" } },
+      {
+        index: true,
+        lazy: async () => ({ Component: (await import("../features/dashboard/DashboardPage")).default }),
+        handle: { title: "Dashboard" },
+      },
+      {
+        path: "transactions",
+        lazy: async () => ({ Component: (await import("../features/transactions/TransactionsPage")).default }),
+        handle: { title: "Transactions" },
+      },
+      {
+        path: "import",
+        lazy: async () => ({ Component: (await import("../features/imports/ImportPage")).default }),
+        handle: { title: "Import" },
+      },
+      {
+        path: "accounts",
+        lazy: async () => ({ Component: (await import("../features/accounts/AccountsPage")).AccountsPage }),
+        handle: { title: "Accounts" },
+      },
     ],
   },
 ]);
