@@ -16,7 +16,8 @@ export default defineConfig({
     proxy: { "/api": { target: "http://127.0.0.1:8080", ws: true } },
   },
   test: {
-    include: ["src/**/*.test.ts"],
-    environment: "node",
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+    // The components render into jsdom; the pure modules do not mind it.
+    environment: "jsdom",
   },
 });

@@ -236,4 +236,42 @@ describe("the daily loop", () => {
     await page.getByText("Renamed by keyboard").waitFor();
     await ctx.close();
   });
+
+  it("says what is wrong next to what caused it, and keeps what was typed", async () => {
+    const ctx = await context(browser);
+    const page = await ctx.newPage();
+    // A wrong password.
+    await page.goto("/sign-in");
+    await page.getByLabel("E-mail").fill(DEMO.email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "wrong e-mail address or password" }).waitFor();
+    await expect(page.getByLabel("E-mail").inputValue()).resolves.toBe(DEMO.email);
+    // An address that has an account already: said at the e-mail field.
+    await page.goto("/register");
+    await page.getByLabel("Your name").fill("Demo again");
+    await page.getByLabel("E-mail").fill(DEMO.email);
+    await page.getByLabel("Password").fill("a long enough password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    const email = page.getByLabel("E-mail");
+    await page.getByText("an account with this e-mail address exists: sign in instead").waitFor();
+    await expect(email.getAttribute("aria-invalid")).resolves.toBe("true");
+    await shot(page, "register-email-taken");
+    // An inline edit the API refuses: the row goes back to what the server has, the editor
+    // opens again with the text typed and the API's reason beside it.
+    await register(page, "Frank");
+    await addAccount(page, "Current");
+    await addTransaction(page, "Baker", "-3.00");
+    const row = page.locator("[role=row][data-row-id]").first();
+    await row.locator("[data-column=payee]").dblclick();
+    const long = "A".repeat(201);
+    await page.getByLabel("Edit payee").fill(long);
+    await page.keyboard.press("Enter");
+    await page.getByRole("alert").filter({ hasText: "must be at most 200 characters" }).waitFor();
+    await expect(page.getByLabel("Edit payee").inputValue()).resolves.toBe(long);
+    await shot(page, "transactions-edit-refused");
+    await page.keyboard.press("Escape");
+    await row.locator("[data-column=payee]", { hasText: "Baker" }).waitFor();
+    await ctx.close();
+  });
 });

@@ -61,7 +61,9 @@ async function fetchWithSession(input: Request): Promise<Response> {
 }
 
 export const api = createClient<paths>({
-  baseUrl: "",
+  // The page's own origin (the API is behind the same nginx), spelled out so requests are
+  // absolute URLs wherever the client runs.
+  baseUrl: location.origin,
   credentials: "same-origin",
   fetch: fetchWithSession,
 });

@@ -14,12 +14,16 @@ export const CategoryPicker = forwardRef<
     onKeyDown?: React.KeyboardEventHandler<HTMLSelectElement>;
     className?: string;
     autoFocus?: boolean;
+    id?: string;
+    "aria-invalid"?: boolean | undefined;
+    "aria-describedby"?: string | undefined;
   }
->(function CategoryPicker({ ledgerId, value, onChange, label = "Category", allowNone = true, onKeyDown, className, autoFocus }, ref) {
+>(function CategoryPicker({ ledgerId, value, onChange, label = "Category", allowNone = true, onKeyDown, className, autoFocus, ...described }, ref) {
   const tree = useCategories(ledgerId).data ?? [];
   return (
     <select
       ref={ref}
+      {...described}
       aria-label={label}
       className={className ?? "input"}
       value={value ?? ""}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { cloneElement, useEffect, useId, useState } from "react";
 import { ApiError, type Schemas } from "../../api/client";
 import { Money } from "../../components/Money";
 import { today } from "../../lib/dates";
@@ -394,12 +394,42 @@ function TransferForm({ ledgerId, accounts, onDone }: { ledgerId: string; accoun
   );
 }
 
-function Labelled({ label, hint, error, children }: { label: string; hint?: string; error?: string | undefined; children: React.ReactNode }) {
+/** A form control with its label and, below it, the API's reason for refusing it or else a
+ * hint; the control is described by that text and marked invalid while there is an error. */
+function Labelled({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  children: React.ReactElement<ControlProps>;
+}) {
+  const id = useId();
+  const note = error ?? hint;
   return (
-    <label className="block space-y-1 text-sm">
-      <span className="block font-medium">{label}</span>
-      {children}
-      {error ? <span className="block text-negative">{error}</span> : hint && <span className="block text-muted">{hint}</span>}
-    </label>
+    <div className="space-y-1 text-sm">
+      <label htmlFor={id} className="block font-medium">
+        {label}
+      </label>
+      {cloneElement(children, {
+        id,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": note ? `${id}-note` : undefined,
+      })}
+      {note && (
+        <p id={`${id}-note`} className={error ? "text-negative" : "text-muted"}>
+          {note}
+        </p>
+      )}
+    </div>
   );
+}
+
+interface ControlProps {
+  id?: string;
+  "aria-invalid"?: boolean | undefined;
+  "aria-describedby"?: string | undefined;
 }

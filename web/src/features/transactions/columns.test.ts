@@ -36,7 +36,10 @@ describe("cells", () => {
   it("say what is wrong instead of saving it", () => {
     expect(parseCell(row, "date", "5/11/2026", "en-US")).toEqual({ ok: false, message: "a date like 2026-11-05" });
     expect(parseCell(row, "amount", "12.345", "en-US")).toEqual({ ok: false, message: "at most 2 decimals" });
-    expect(parseCell(row, "payee", "x".repeat(201), "en-US")).toMatchObject({ ok: false });
+  });
+
+  it("leave lengths to the API, whose refusal comes back next to the cell (e2e)", () => {
+    expect(parseCell(row, "payee", "x".repeat(201), "en-US")).toEqual({ ok: true, patch: { payee: "x".repeat(201) } });
   });
 
   it("save only what changed", () => {

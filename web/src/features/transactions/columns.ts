@@ -37,20 +37,18 @@ export function parseCell(row: Transaction, column: Column, text: string, locale
   switch (column) {
     case "date":
       return isDay(text.trim()) ? { ok: true, patch: { date: text.trim() } } : { ok: false, message: "a date like 2026-11-05" };
+    // Lengths are the API's to judge (one definition of each limit): a refusal comes back
+    // next to the cell, with the text still in the editor.
     case "payee":
-      return text.length > 200 ? { ok: false, message: "at most 200 characters" } : { ok: true, patch: { payee: text } };
+      return { ok: true, patch: { payee: text } };
     case "description":
-      return text.length > 500 ? { ok: false, message: "at most 500 characters" } : { ok: true, patch: { description: text } };
+      return { ok: true, patch: { description: text } };
     case "amount": {
       const amount = parseAmountInput(text, locale, currencyDigits(row.currency));
       return amount.ok ? { ok: true, patch: { amount: amount.value } } : { ok: false, message: amount.message };
     }
-    case "tags": {
-      const tags = [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))];
-      return tags.some((t) => t.length > 50)
-        ? { ok: false, message: "a tag has at most 50 characters" }
-        : { ok: true, patch: { tags } };
-    }
+    case "tags":
+      return { ok: true, patch: { tags: [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))] } };
     case "category":
       return { ok: true, patch: { category_id: text || null } };
     case "account":
