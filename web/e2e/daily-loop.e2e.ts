@@ -237,6 +237,34 @@ describe("the daily loop", () => {
     await ctx.close();
   });
 
+  it("edits an account's opening balance, archives it and restores it", async () => {
+    const ctx = await context(browser);
+    const page = await ctx.newPage();
+    await register(page, "Grace");
+    await addAccount(page, "Savings pot");
+    await addTransaction(page, "Transfer in", "25.00");
+    await page.getByRole("link", { name: "Accounts" }).first().click();
+    const row = page.getByRole("row", { name: /Savings pot/ });
+    await row.getByRole("cell", { name: "€25.00" }).waitFor();
+    await page.getByRole("button", { name: "Edit Savings pot" }).click();
+    const opening = page.getByLabel("Opening balance (EUR)");
+    await opening.fill("one hundred");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("enter an amount, such as -12.50").waitFor();
+    await expect(opening.inputValue()).resolves.toBe("one hundred");
+    await opening.fill("100.50");
+    await page.getByRole("button", { name: "Save" }).click();
+    await row.getByRole("cell", { name: "€125.50" }).waitFor();
+    await shot(page, "accounts-edited");
+    await page.getByRole("button", { name: "Archive Savings pot" }).click();
+    await page.getByText("Every account is archived").waitFor();
+    await page.getByText("Archived (1)").click();
+    await page.getByRole("button", { name: "Restore Savings pot" }).click();
+    await row.getByRole("cell", { name: "€125.50" }).waitFor();
+    await page.getByText("Archived (1)").waitFor({ state: "detached" });
+    await ctx.close();
+  });
+
   it("says what is wrong next to what caused it, and keeps what was typed", async () => {
     const ctx = await context(browser);
     const page = await ctx.newPage();

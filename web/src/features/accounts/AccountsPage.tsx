@@ -42,6 +42,8 @@ export function AccountsPage() {
         <div className="card h-32 animate-pulse" aria-busy="true" />
       ) : list.length === 0 ? (
         <EmptyState title="No accounts yet">Add the accounts you want to track; imports and transactions go into them.</EmptyState>
+      ) : open.length === 0 ? (
+        <EmptyState title="Every account is archived">Restore one below, or add a new one.</EmptyState>
       ) : (
         <AccountTable accounts={open} />
       )}
@@ -83,44 +85,78 @@ function AccountTable({ accounts }: { accounts: Account[] }) {
 
 function AccountRow({ account }: { account: Account }) {
   const ledgerId = useLedgerId();
+  const locale = useLocale();
   const update = useUpdateAccount(ledgerId);
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(account.name);
+  const [opening, setOpening] = useState(account.opening_balance);
+  const [openingProblem, setOpeningProblem] = useState<string | null>(null);
   const error = update.error instanceof ApiError ? update.error : null;
+
+  function edit() {
+    update.reset();
+    setName(account.name);
+    setOpening(account.opening_balance);
+    setOpeningProblem(null);
+    setEditing(true);
+  }
 
   async function save(event: Submit) {
     event.preventDefault();
-    await update.mutateAsync({ id: account.id, body: { name } }).then(() => setEditing(false), () => undefined);
+    const parsed = parseAmountInput(opening, locale, currencyDigits(account.currency));
+    setOpeningProblem(parsed.ok ? null : parsed.message);
+    if (!parsed.ok) return;
+    await update
+      .mutateAsync({ id: account.id, body: { name, opening_balance: parsed.value } })
+      .then(() => setEditing(false), () => undefined);
+  }
+
+  if (editing) {
+    return (
+      <tr className="border-b border-line last:border-0">
+        <td colSpan={4} className="px-4 py-2">
+          <form
+            onSubmit={save}
+            className="flex flex-wrap items-start gap-3"
+            noValidate
+            onKeyDown={(e) => e.key === "Escape" && setEditing(false)}
+          >
+            <div className="min-w-48 grow">
+              <Field label="Account name" value={name} autoFocus onChange={(e) => setName(e.target.value)} error={error?.field("name") ?? (error?.code === "conflict" ? error.message : undefined)} />
+            </div>
+            <div className="w-44">
+              <Field
+                label={`Opening balance (${account.currency})`}
+                inputMode="decimal"
+                className="input text-right tabular"
+                value={opening}
+                onChange={(e) => setOpening(e.target.value)}
+                error={openingProblem ?? error?.field("opening_balance")}
+              />
+            </div>
+            <div className="flex gap-2 self-end">
+              <button className="btn-primary" type="submit" disabled={update.isPending}>
+                Save
+              </button>
+              <button className="btn" type="button" onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+            </div>
+            {error && error.fields.length === 0 && error.code !== "conflict" && (
+              <p role="alert" className="w-full text-sm text-negative">
+                {error.message}
+              </p>
+            )}
+          </form>
+        </td>
+      </tr>
+    );
   }
 
   return (
     <tr className="border-b border-line last:border-0">
       <td className="px-4 py-2">
-        {editing ? (
-          <form onSubmit={save} className="flex items-start gap-2">
-            <div className="grow">
-              <input
-                aria-label="Account name"
-                className="input"
-                value={name}
-                autoFocus
-                onChange={(e) => setName(e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === "Escape") {
-                    setEditing(false);
-                    setName(account.name);
-                  }
-                }}
-              />
-              {error && <p className="mt-1 text-sm text-negative">{error.field("name") ?? error.message}</p>}
-            </div>
-            <button className="btn-primary" type="submit" disabled={update.isPending}>
-              Save
-            </button>
-          </form>
-        ) : (
-          <span className="font-medium">{account.name}</span>
-        )}
+        <span className="font-medium">{account.name}</span>
       </td>
       <td className="px-4 py-2 text-muted">
         {kindLabel(account.kind)} · {account.currency}
@@ -129,13 +165,12 @@ function AccountRow({ account }: { account: Account }) {
         <Money amount={account.balance} currency={account.currency} />
       </td>
       <td className="px-4 py-2 text-right whitespace-nowrap">
-        {!editing && (
-          <button className="btn-ghost" onClick={() => setEditing(true)}>
-            Rename
-          </button>
-        )}
+        <button className="btn-ghost" onClick={edit} aria-label={`Edit ${account.name}`}>
+          Edit
+        </button>
         <button
           className="btn-ghost"
+          aria-label={`${account.archived ? "Restore" : "Archive"} ${account.name}`}
           onClick={() => update.mutate({ id: account.id, body: { archived: !account.archived } })}
         >
           {account.archived ? "Restore" : "Archive"}
