@@ -81,6 +81,17 @@ where
     }
 }
 
+/// Pure: the field manager of this replica's writes to the Lease. Its own per pod: a
+/// replica takes an unheld Lease by server-side apply, and only a different manager makes
+/// the second of two simultaneous takers fail with a conflict. With one manager for all,
+/// both applies succeed and both replicas believe they lead.
+pub fn field_manager(identity: &str) -> String {
+    format!(
+        "{}-lease-{identity}",
+        crate::finance_tracker::names::MANAGER
+    )
+}
+
 /// The lease manager, retried while the API server is unreachable; `None` on shutdown.
 async fn build(
     client: Client,
@@ -94,7 +105,7 @@ async fn build(
             .with_identity(&settings.identity)
             .with_duration(LEASE_SECONDS)
             .with_grace(GRACE_SECONDS)
-            .with_field_manager(format!("{}-lease", crate::finance_tracker::names::MANAGER))
+            .with_field_manager(field_manager(&settings.identity))
             .build()
             .await;
         match built {

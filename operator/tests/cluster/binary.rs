@@ -146,6 +146,84 @@ async fn of_two_replicas_one_leads_and_the_other_takes_over_when_it_stops() {
 }
 
 #[tokio::test]
+async fn of_two_replicas_starting_together_never_more_than_one_leads() {
+    let cluster = FakeCluster::new().await;
+    let kubeconfig = FakeCluster::kubeconfig(cluster.serve().await, &scratch("together"));
+    // As a rolling update leaves it: released by the old pod. Both new replicas read it
+    // unheld before either takes it.
+    let leases: Api<Lease> = Api::namespaced(cluster.client(), "default");
+    leases
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(serde_json::json!({
+                "metadata": {"name": "financetracker-operator"}, "spec": {}
+            }))
+            .expect("lease"),
+        )
+        .await
+        .expect("create the lease");
+    cluster.hold_lease_reads(2);
+    let (a, b) = tokio::join!(
+        spawn(&kubeconfig, "operator-a"),
+        spawn(&kubeconfig, "operator-b")
+    );
+    let leader = "financetracker_operator_leader ";
+    let mut led = 0;
+    // Past a renewal (10 s): a replica that wrongly won keeps renewing and stays leader.
+    for _ in 0..60 {
+        let (la, lb) = tokio::join!(metric(&a, leader), metric(&b, leader));
+        let leading = [la, lb].into_iter().flatten().filter(|&v| v > 0.5).count();
+        assert!(leading <= 1, "both replicas lead");
+        led = led.max(leading);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(led, 1, "one of them leads");
+    for replica in [a, b] {
+        let (exit, logs) = replica.terminate().await;
+        assert!(exit.success(), "{exit}: {logs:#?}");
+    }
+}
+
+/// The interleaving a simultaneous start can produce, made certain: both replicas saw the
+/// Lease unheld, then both take it. The second must be refused.
+#[tokio::test]
+async fn a_replica_cannot_take_a_lease_another_took_after_both_saw_it_unheld() {
+    use kube::api::{Patch, PatchParams};
+    let cluster = FakeCluster::new().await;
+    let leases: Api<Lease> = Api::namespaced(cluster.client(), "default");
+    let take = |identity: &'static str| {
+        let leases = leases.clone();
+        async move {
+            let patch = serde_json::json!({
+                "apiVersion": "coordination.k8s.io/v1",
+                "kind": "Lease",
+                "spec": {"holderIdentity": identity, "leaseDurationSeconds": 15},
+            });
+            leases
+                .patch(
+                    "financetracker-operator",
+                    &PatchParams::apply(&operator::leader::field_manager(identity)),
+                    &Patch::Apply(patch),
+                )
+                .await
+        }
+    };
+    take("operator-a").await.expect("the first taker wins");
+    let second = take("operator-b").await;
+    assert!(
+        matches!(&second, Err(kube::Error::Api(e)) if e.code == 409),
+        "the second taker is refused: {second:?}"
+    );
+    let holder = leases
+        .get("financetracker-operator")
+        .await
+        .expect("lease")
+        .spec
+        .and_then(|s| s.holder_identity);
+    assert_eq!(holder.as_deref(), Some("operator-a"));
+}
+
+#[tokio::test]
 async fn without_a_reachable_api_server_it_runs_not_ready_and_still_stops_cleanly() {
     let closed = testkit::stores::closed_addr();
     let kubeconfig = FakeCluster::kubeconfig(closed, &scratch("unreachable"));

@@ -9,6 +9,11 @@
 //!   deletes it (cascading to what it owns, as the store does).
 //! - **No-op writes.** A write that changes nothing but `resourceVersion` sends no event,
 //!   as on a real API server.
+//! - **Ownership moves with a patch.** The store tracks server-side apply ownership but
+//!   leaves it untouched on other patches. An API server gives the fields a (strategic or
+//!   merge) patch changes or removes to that patch's manager, so an applier no longer owns
+//!   them: here they leave every apply entry. Without it, a Lease released by a strategic
+//!   patch would still be owned by its last holder, and no other replica could take it.
 //! - `/version` and a 404 for the discovery of API groups the store does not know.
 //!
 //! Every write is recorded (method, path), so tests can assert that an idle operator writes
@@ -63,6 +68,8 @@ struct Shared {
     newest: AtomicU64,
     /// Objects being deleted (path → deletionTimestamp) until their finalizers are gone.
     terminating: Mutex<HashMap<String, String>>,
+    /// While set, reads of a Lease wait here for each other (see `hold_lease_reads`).
+    lease_reads: Mutex<Option<Arc<tokio::sync::Barrier>>>,
 }
 
 #[derive(Clone)]
@@ -86,6 +93,7 @@ impl FakeCluster {
             requests: Mutex::new(Vec::new()),
             last: Mutex::new(HashMap::new()),
             terminating: Mutex::new(HashMap::new()),
+            lease_reads: Mutex::new(None),
             newest: AtomicU64::new(0),
         }))
     }
@@ -115,6 +123,14 @@ impl FakeCluster {
             .filter(|w| !w.path.contains("/leases"))
             .cloned()
             .collect()
+    }
+
+    /// The next `readers` reads of a Lease answer only once all of them have arrived (or
+    /// after 5 s): the interleaving in which replicas starting together all see the Lease
+    /// unheld before any of them takes it.
+    pub fn hold_lease_reads(&self, readers: usize) {
+        *self.0.lease_reads.lock().expect("lock") =
+            Some(Arc::new(tokio::sync::Barrier::new(readers)));
     }
 
     pub fn clear_calls(&self) {
@@ -178,6 +194,14 @@ impl FakeCluster {
             return self.watch(&path, &query).await;
         }
         let write = method != Method::GET;
+        if !write && path.contains("/leases/") {
+            let barrier = self.0.lease_reads.lock().expect("lock").clone();
+            if let Some(barrier) = barrier {
+                let _ =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), barrier.wait()).await;
+                *self.0.lease_reads.lock().expect("lock") = None;
+            }
+        }
         self.0.requests.lock().expect("lock").push(Call {
             method: method.to_string(),
             path: path.clone(),
@@ -187,6 +211,11 @@ impl FakeCluster {
         {
             return response;
         }
+        let request = if method == Method::PATCH {
+            self.taking_ownership(request).await
+        } else {
+            request
+        };
         let (status, body) = self.forward(request).await;
         if !write && status.is_success() {
             return raw_response(status, without_item_types(body));
@@ -268,6 +297,46 @@ impl FakeCluster {
         object["metadata"]["deletionTimestamp"] = json!(since);
         self.announce(path, "MODIFIED", &object);
         Some(json_response(StatusCode::OK, &object))
+    }
+
+    /// A strategic or merge patch, with the object's `managedFields` added to it minus the
+    /// fields the patch changes or removes (see the module's notes). Other requests as sent.
+    async fn taking_ownership(&self, request: Request<Body>) -> Request<Body> {
+        let is_apply = request
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/apply-patch"));
+        let (parts, body) = request.into_parts();
+        let bytes = body.collect_bytes().await.unwrap_or_default();
+        let rebuilt = |bytes: Vec<u8>| Request::from_parts(parts.clone(), Body::from(bytes));
+        if is_apply {
+            return rebuilt(bytes.to_vec());
+        }
+        let Ok(mut patch) = serde_json::from_slice::<Value>(&bytes) else {
+            return rebuilt(bytes.to_vec());
+        };
+        let get = Request::get(parts.uri.path())
+            .body(Body::from(Vec::new()))
+            .expect("request");
+        let (status, current) = self.forward(get).await;
+        let current: Value = serde_json::from_slice(&current).unwrap_or_default();
+        let Some(entries) = current["metadata"]["managedFields"].as_array() else {
+            return rebuilt(bytes.to_vec());
+        };
+        if !status.is_success() || !patch.is_object() {
+            return rebuilt(bytes.to_vec());
+        }
+        let kept: Vec<Value> = entries
+            .iter()
+            .cloned()
+            .filter_map(|mut entry| {
+                release_fields(&mut entry["fieldsV1"], &patch, &current);
+                let owns_any = entry["fieldsV1"].as_object().is_some_and(|f| !f.is_empty());
+                owns_any.then_some(entry)
+            })
+            .collect();
+        patch["metadata"]["managedFields"] = Value::Array(kept);
+        rebuilt(patch.to_string().into_bytes())
     }
 
     async fn forward_delete(&self, path: &str) -> (StatusCode, Bytes) {
@@ -434,6 +503,34 @@ impl tower::Service<Request<Body>> for FakeCluster {
 }
 
 /// `/apis/apps/v1/namespaces/ns/deployments/name` → (`apis/apps/v1/deployments`, `ns`).
+/// Removes from an ownership trie (`fieldsV1`: `{"f:spec": {"f:replicas": {}}}`) the fields
+/// `patch` sets to something other than what `current` holds, or removes (null).
+fn release_fields(fields: &mut Value, patch: &Value, current: &Value) {
+    let (Some(owned), Some(patch)) = (fields.as_object_mut(), patch.as_object()) else {
+        return;
+    };
+    for (key, wanted) in patch {
+        if key == "managedFields" || key == "resourceVersion" {
+            continue;
+        }
+        let field = format!("f:{key}");
+        let have = current.get(key).unwrap_or(&Value::Null);
+        match (wanted, owned.get_mut(&field)) {
+            (Value::Object(_), Some(inner)) if have.is_object() => {
+                let had_children = inner.as_object().is_some_and(|o| !o.is_empty());
+                release_fields(inner, wanted, have);
+                if had_children && inner.as_object().is_some_and(serde_json::Map::is_empty) {
+                    owned.remove(&field);
+                }
+            }
+            (_, Some(_)) if wanted != have => {
+                owned.remove(&field);
+            }
+            _ => {}
+        }
+    }
+}
+
 fn collection_of(object_path: &str) -> (String, String) {
     let parts: Vec<&str> = object_path.trim_matches('/').split('/').collect();
     let version_end = if parts.first() == Some(&"api") { 2 } else { 3 };
