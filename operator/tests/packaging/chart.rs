@@ -248,3 +248,68 @@ fn one_watched_namespace_gets_a_role_there_and_no_cluster_wide_grant() {
         "{env}"
     );
 }
+
+/// The operator Deployment's environment value `name` in a rendering.
+fn operator_env(rendered: &str, name: &str) -> Option<String> {
+    let docs = yaml_documents(rendered);
+    let deployment = docs.iter().find(|d| d["kind"] == "Deployment")?;
+    deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()?
+        .iter()
+        .find(|e| e["name"] == name)?["value"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+#[test]
+fn two_releases_in_one_namespace_elect_their_leaders_apart() {
+    let lease = |release: &str| {
+        let output = helm(&["template", release, CHART, "--namespace", "ft-system"]);
+        assert!(output.status.success(), "{}", text(&output));
+        operator_env(
+            &String::from_utf8(output.stdout).expect("utf-8"),
+            "LEASE_NAME",
+        )
+    };
+    let (a, b) = (lease("blue"), lease("green"));
+    assert_eq!(a.as_deref(), Some("blue-financetracker-operator"));
+    assert_eq!(b.as_deref(), Some("green-financetracker-operator"));
+}
+
+#[test]
+fn the_operator_can_be_scraped_through_a_labelled_service_monitor() {
+    let rendered = render(&repo().join(CHART).join("ci/high-availability-values.yaml"));
+    let docs = yaml_documents(&rendered);
+    let monitor = docs
+        .iter()
+        .find(|d| d["kind"] == "ServiceMonitor")
+        .expect("a ServiceMonitor when metrics.serviceMonitor.enabled");
+    assert_eq!(
+        monitor["metadata"]["labels"]["release"],
+        "kube-prometheus-stack"
+    );
+    let service = docs
+        .iter()
+        .find(|d| d["kind"] == "Service")
+        .expect("the metrics Service");
+    let selector = monitor["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .expect("matchLabels");
+    for (key, value) in selector {
+        assert_eq!(
+            &service["metadata"]["labels"][key], value,
+            "selects the Service by {key}"
+        );
+    }
+    assert_eq!(
+        monitor["spec"]["endpoints"][0]["port"],
+        service["spec"]["ports"][0]["name"]
+    );
+    let default = render(&repo().join(CHART).join("ci/default-values.yaml"));
+    assert!(
+        !yaml_documents(&default)
+            .iter()
+            .any(|d| d["kind"] == "ServiceMonitor"),
+        "none unless asked: the CRD may not exist"
+    );
+}
