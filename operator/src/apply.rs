@@ -9,11 +9,21 @@ use serde_json::Value;
 
 use crate::child::{Child, Kind};
 use crate::error::ReconcileError;
+use crate::finance_tracker::validate::quantity_value;
 
 /// Pure: whether `live` already holds every field of `desired` with the same value. Maps may
 /// hold more keys (defaults the API server filled in); lists must match item by item. An
 /// empty list or map is held by an absent field: the API server does not store empty ones.
+/// Quantities (resource requests and limits, size limits) compare by value: the API server
+/// stores `0.5` as `500m`, and a string comparison would re-apply on every reconcile.
 pub fn holds(live: &Value, desired: &Value) -> bool {
+    holds_at(live, desired, false)
+}
+
+/// The fields whose values (or whose map's values) are quantities.
+const QUANTITY_FIELDS: [&str; 3] = ["requests", "limits", "sizeLimit"];
+
+fn holds_at(live: &Value, desired: &Value, quantities: bool) -> bool {
     let empty = |v: &Value| match v {
         Value::Array(a) => a.is_empty(),
         Value::Object(o) => o.is_empty(),
@@ -22,15 +32,34 @@ pub fn holds(live: &Value, desired: &Value) -> bool {
     match (live, desired) {
         (Value::Object(live), Value::Object(desired)) => {
             desired.iter().all(|(key, want)| match live.get(key) {
-                Some(have) => holds(have, want),
+                Some(have) => holds_at(
+                    have,
+                    want,
+                    quantities || QUANTITY_FIELDS.contains(&key.as_str()),
+                ),
                 None => empty(want),
             })
         }
         (Value::Array(live), Value::Array(desired)) => {
-            live.len() == desired.len() && live.iter().zip(desired).all(|(h, w)| holds(h, w))
+            live.len() == desired.len()
+                && live
+                    .iter()
+                    .zip(desired)
+                    .all(|(h, w)| holds_at(h, w, quantities))
         }
         (Value::Number(live), Value::Number(desired)) => live.as_f64() == desired.as_f64(),
+        (Value::String(live), Value::String(desired)) if quantities && live != desired => {
+            same_quantity(live, desired)
+        }
         (live, desired) => live == desired,
+    }
+}
+
+/// Pure: whether two quantity strings have one value (`1Gi` and `1024Mi`, `0.5` and `500m`).
+fn same_quantity(a: &str, b: &str) -> bool {
+    match (quantity_value(a), quantity_value(b)) {
+        (Some(a), Some(b)) => (a - b).abs() <= f64::EPSILON * a.abs().max(b.abs()) * 4.0,
+        _ => false,
     }
 }
 
@@ -197,6 +226,33 @@ mod tests {
         assert!(!holds(
             &json!({"metadata": {"ownerReferences": [{"uid": "u"}]}}),
             &json!({"metadata": {"ownerReferences": []}})
+        ));
+    }
+
+    #[test]
+    fn quantities_compare_by_value_and_nothing_else_does() {
+        // What the API server stores for `cpu: 0.5, memory: 1024Mi` and a 1Gi size limit.
+        let live = json!({"resources": {"requests": {"cpu": "500m", "memory": "1Gi"},
+                                        "limits": {"memory": "2Gi"}},
+                          "emptyDir": {"sizeLimit": "256Mi"},
+                          "env": [{"name": "RATIO", "value": "0.5"}]});
+        assert!(holds(
+            &live,
+            &json!({"resources": {"requests": {"cpu": "0.5", "memory": "1024Mi"},
+                                  "limits": {"memory": "2048Mi"}},
+                    "emptyDir": {"sizeLimit": "0.25Gi"}})
+        ));
+        for changed in [
+            json!({"resources": {"requests": {"cpu": "0.6"}}}),
+            json!({"resources": {"limits": {"memory": "2G"}}}),
+            json!({"emptyDir": {"sizeLimit": "not a quantity"}}),
+        ] {
+            assert!(!holds(&live, &changed), "{changed}");
+        }
+        // Elsewhere a string is a string: an environment value of 500m is not 0.5.
+        assert!(!holds(
+            &live,
+            &json!({"env": [{"name": "RATIO", "value": "500m"}]})
         ));
     }
 }

@@ -81,10 +81,12 @@ pub struct ImagesSpec {
     #[serde(default = "default_registry")]
     #[schemars(length(min = 1, max = 200))]
     pub registry: String,
-    /// Tag of the FinanceTracker images; by default the operator's own version.
-    #[serde(default = "default_tag")]
+    /// Tag of the FinanceTracker images. Unset: the version of the operator reconciling it,
+    /// so upgrading the operator upgrades the platform (no schema default: the API server
+    /// would write today's version into the object and pin it there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
-    pub tag: String,
+    pub tag: Option<String>,
     /// When the kubelet pulls the FinanceTracker images (PostgreSQL and Redis, pinned
     /// third-party releases, are always pulled if not present).
     #[serde(default)]
@@ -98,7 +100,7 @@ impl Default for ImagesSpec {
     fn default() -> Self {
         Self {
             registry: default_registry(),
-            tag: default_tag(),
+            tag: None,
             pull_policy: PullPolicy::default(),
             pull_secrets: Vec::new(),
         }
@@ -444,6 +446,10 @@ pub struct MonitoringSpec {
     /// the cluster has that API, `Enabled` always (Degraded without the API), `Disabled` never.
     #[serde(default)]
     pub service_monitor: ServiceMonitorMode,
+    /// Labels on that ServiceMonitor, e.g. `release: kube-prometheus-stack`: what your
+    /// Prometheus' `serviceMonitorSelector` picks ServiceMonitors by.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_monitor_labels: BTreeMap<String, String>,
     /// Namespace whose pods may scrape the API and ML worker through the NetworkPolicies.
     #[serde(default = "default_scrape_namespace")]
     #[schemars(length(min = 1, max = 63))]
@@ -456,6 +462,7 @@ impl Default for MonitoringSpec {
             prometheus_url: None,
             pod_annotations: true,
             service_monitor: ServiceMonitorMode::Auto,
+            service_monitor_labels: BTreeMap::new(),
             scrape_namespace: default_scrape_namespace(),
         }
     }
@@ -566,9 +573,6 @@ impl FinanceTracker {
 
 fn default_registry() -> String {
     "ghcr.io/financetracker".to_owned()
-}
-fn default_tag() -> String {
-    OPERATOR_VERSION.to_owned()
 }
 fn default_log_level() -> String {
     "info".to_owned()

@@ -112,12 +112,19 @@ impl Names {
         ])
     }
 
-    /// Every label a child carries.
+    /// Every label a child carries: its pods' labels and the operator's version.
     pub fn labels(&self, component: Component) -> BTreeMap<String, String> {
+        let mut labels = self.pod_labels(component);
+        labels.insert(LABEL_VERSION.to_owned(), OPERATOR_VERSION.to_owned());
+        labels
+    }
+
+    /// The labels of a component's pods: never the operator's version, which would make
+    /// every operator upgrade restart every pod (PostgreSQL and Redis included).
+    pub fn pod_labels(&self, component: Component) -> BTreeMap<String, String> {
         let mut labels = self.selector(component);
         labels.insert(LABEL_PART_OF.to_owned(), "financetracker".to_owned());
         labels.insert(LABEL_MANAGED_BY.to_owned(), MANAGER.to_owned());
-        labels.insert(LABEL_VERSION.to_owned(), OPERATOR_VERSION.to_owned());
         labels
     }
 

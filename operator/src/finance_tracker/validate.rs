@@ -82,9 +82,12 @@ fn images(spec: &FinanceTrackerSpec) -> Vec<Problem> {
         problems.extend(image_problems(field, image.as_ref()));
     }
     for (field, value) in [
-        ("spec.images.registry", &spec.images.registry),
-        ("spec.images.tag", &spec.images.tag),
-    ] {
+        ("spec.images.registry", Some(&spec.images.registry)),
+        ("spec.images.tag", spec.images.tag.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(field, value)| Some((field, value?)))
+    {
         if value.is_empty() || value.chars().any(char::is_whitespace) {
             problems.push(Problem::new(field, "must be non-empty, without spaces"));
         }

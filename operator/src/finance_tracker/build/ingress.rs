@@ -17,7 +17,8 @@ pub fn children(plan: &Plan<'_>) -> Vec<Child> {
     };
     let names = plan.names;
     let mut metadata = names.metadata(names.of(Component::Web), Component::Web);
-    let mut annotations = controller_annotations(spec.class_name.as_deref());
+    let mut annotations =
+        controller_annotations(spec.class_name.as_deref(), plan.spec.web.max_body_mib);
     // The user's own annotations win.
     annotations.extend(spec.annotations.clone());
     metadata.annotations = (!annotations.is_empty()).then_some(annotations);
@@ -58,19 +59,36 @@ pub fn children(plan: &Plan<'_>) -> Vec<Child> {
     vec![Child::new(&ingress)]
 }
 
-/// Pure: what the Ingress controller of `class` needs to be told. ingress-nginx closes a
-/// proxied connection that has been quiet for 60 s; the WebSocket of live updates may be
-/// quiet much longer (the API pings every 30 s, but a longer ping interval, or a proxy in
-/// between, must not cost the socket), so its timeouts match the bundled nginx's hour. An
-/// unset class is usually ingress-nginx too; other controllers ignore these annotations.
-fn controller_annotations(class: Option<&str>) -> BTreeMap<String, String> {
+/// Pure: what the Ingress controller of `class` needs to be told so that it lets through
+/// what the web nginx behind it does. ingress-nginx closes a proxied connection that has
+/// been quiet for 60 s; the WebSocket of live updates may be quiet much longer (the API
+/// pings every 30 s, but a longer ping interval, or a proxy in between, must not cost the
+/// socket), so its timeouts match the bundled nginx's hour. It refuses bodies over 1 MiB
+/// (a bank file import is larger) and buffers a whole upload before passing it on: its
+/// body limit follows `spec.web.maxBodyMib` and uploads stream. An unset class is usually
+/// ingress-nginx too; other controllers ignore these annotations.
+fn controller_annotations(class: Option<&str>, max_body_mib: i32) -> BTreeMap<String, String> {
     match class {
         Some("nginx") | None => [
-            ("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600"),
-            ("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600"),
+            (
+                "nginx.ingress.kubernetes.io/proxy-read-timeout",
+                "3600".to_owned(),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/proxy-send-timeout",
+                "3600".to_owned(),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/proxy-body-size",
+                format!("{max_body_mib}m"),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/proxy-request-buffering",
+                "off".to_owned(),
+            ),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .map(|(k, v)| (k.to_owned(), v))
         .collect(),
         _ => BTreeMap::new(),
     }

@@ -271,6 +271,36 @@ mod tests {
     }
 
     #[test]
+    fn pods_carry_no_operator_version_so_an_operator_upgrade_restarts_no_store() {
+        let children = children_of(FinanceTrackerSpec::default(), false);
+        for child in children
+            .iter()
+            .filter(|c| matches!(c.kind, Kind::Deployment | Kind::StatefulSet | Kind::Job))
+        {
+            let labels = &child.object["spec"]["template"]["metadata"]["labels"];
+            assert_eq!(
+                labels["app.kubernetes.io/component"],
+                child.object["metadata"]["labels"]["app.kubernetes.io/component"],
+                "{}",
+                child.name
+            );
+            assert!(
+                labels.get("app.kubernetes.io/version").is_none(),
+                "{}: {labels}",
+                child.name
+            );
+        }
+        for store in ["home-postgres", "home-redis"] {
+            let template =
+                find(&children, Kind::StatefulSet, store)["spec"]["template"].to_string();
+            assert!(
+                !template.contains(crate::crd::finance_tracker::OPERATOR_VERSION),
+                "{store}'s pods change with the operator: {template}"
+            );
+        }
+    }
+
+    #[test]
     fn every_pod_is_non_root_read_only_without_capabilities_and_has_limits() {
         let children = children_of(FinanceTrackerSpec::default(), false);
         let pods = pod_specs(&children);
@@ -300,6 +330,39 @@ mod tests {
                     assert!(container["livenessProbe"].is_object(), "{name}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_stores_have_startup_probes_so_a_long_recovery_is_not_killed() {
+        let children = children_of(FinanceTrackerSpec::default(), false);
+        for store in ["home-postgres", "home-redis"] {
+            let container = &find(&children, Kind::StatefulSet, store)["spec"]["template"]["spec"]
+                ["containers"][0];
+            let startup = &container["startupProbe"];
+            assert_eq!(
+                startup["exec"], container["readinessProbe"]["exec"],
+                "{store}"
+            );
+            let allowed = startup["periodSeconds"].as_i64().expect("period")
+                * startup["failureThreshold"].as_i64().expect("threshold");
+            assert!(allowed >= 30 * 60, "{store} gets {allowed} s to start");
+        }
+    }
+
+    #[test]
+    fn every_pod_gets_the_pull_secrets_store_pods_included() {
+        let mut spec = FinanceTrackerSpec::default();
+        spec.images.pull_secrets = vec!["registry-login".to_owned()];
+        let children = children_of(spec, false);
+        let pods = pod_specs(&children);
+        assert_eq!(pods.len(), 6);
+        for (name, pod) in pods {
+            assert_eq!(
+                pod["imagePullSecrets"],
+                json!([{"name": "registry-login"}]),
+                "{name}"
+            );
         }
     }
 
@@ -378,10 +441,27 @@ mod tests {
             ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"],
             "le"
         );
-        // ingress-nginx would close a WebSocket quiet for a minute.
+        // ingress-nginx would close a WebSocket quiet for a minute, refuse a bank file over
+        // 1 MiB with 413, and buffer a whole upload before the API sees a byte of it.
+        let annotations = &ingress["metadata"]["annotations"];
         assert_eq!(
-            ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-read-timeout"],
+            annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"],
             "3600"
+        );
+        assert_eq!(
+            annotations["nginx.ingress.kubernetes.io/proxy-body-size"], "51m",
+            "the web nginx's own limit"
+        );
+        assert_eq!(
+            annotations["nginx.ingress.kubernetes.io/proxy-request-buffering"],
+            "off"
+        );
+        let mut bigger = spec.clone();
+        bigger.web.max_body_mib = 200;
+        assert_eq!(
+            find(&children_of(bigger, false), Kind::Ingress, "home-web")["metadata"]["annotations"]
+                ["nginx.ingress.kubernetes.io/proxy-body-size"],
+            "200m"
         );
         let mut own = spec.clone();
         if let Some(ingress) = own.ingress.as_mut() {
@@ -474,22 +554,22 @@ mod tests {
     }
 
     #[test]
-    fn the_database_volume_outlives_its_statefulset_only_under_retain() {
-        let policy = |deletion_policy| {
+    fn a_store_volume_always_outlives_its_statefulset_so_switching_to_external_keeps_the_data() {
+        // Under Delete too: switching PostgreSQL to external deletes the StatefulSet, and
+        // `whenDeleted: Delete` would take the data with it. Deleting the FinanceTracker
+        // deletes the claims through the finalizer (`deletion::plan`) instead.
+        for deletion_policy in [DeletionPolicy::Retain, DeletionPolicy::Delete] {
             let mut spec = FinanceTrackerSpec::default();
             spec.postgres.deletion_policy = deletion_policy;
             let children = children_of(spec, false);
-            find(&children, Kind::StatefulSet, "home-postgres")["spec"]["persistentVolumeClaimRetentionPolicy"]
-                .clone()
-        };
-        assert_eq!(
-            policy(DeletionPolicy::Retain),
-            json!({"whenDeleted": "Retain", "whenScaled": "Retain"})
-        );
-        assert_eq!(
-            policy(DeletionPolicy::Delete),
-            json!({"whenDeleted": "Delete", "whenScaled": "Retain"})
-        );
+            for store in ["home-postgres", "home-redis"] {
+                assert_eq!(
+                    find(&children, Kind::StatefulSet, store)["spec"]["persistentVolumeClaimRetentionPolicy"],
+                    json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+                    "{store} under {deletion_policy:?}"
+                );
+            }
+        }
         let children = children_of(FinanceTrackerSpec::default(), false);
         let claim =
             &find(&children, Kind::StatefulSet, "home-postgres")["spec"]["volumeClaimTemplates"][0];
@@ -516,6 +596,25 @@ mod tests {
         off.monitoring.service_monitor = ServiceMonitorMode::Disabled;
         // Disabled is decided before building: the plan says no ServiceMonitor.
         assert!(!has_monitor(children_of(off, false)));
+    }
+
+    #[test]
+    fn the_service_monitor_carries_the_users_labels_but_keeps_ours() {
+        let mut spec = FinanceTrackerSpec::default();
+        spec.monitoring.service_monitor_labels = [
+            ("release", "kube-prometheus-stack"),
+            ("app.kubernetes.io/managed-by", "someone-else"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let children = children_of(spec, true);
+        let labels = &find(&children, Kind::ServiceMonitor, "home")["metadata"]["labels"];
+        assert_eq!(labels["release"], "kube-prometheus-stack");
+        assert_eq!(
+            labels["app.kubernetes.io/managed-by"], "financetracker-operator",
+            "the operator still finds what it manages"
+        );
     }
 
     #[test]

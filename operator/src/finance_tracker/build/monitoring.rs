@@ -16,6 +16,10 @@ pub fn children(plan: &Plan<'_>) -> Vec<Child> {
     let mut monitor = DynamicObject::new(&names.instance, &Kind::ServiceMonitor.api_resource())
         .within(&names.namespace);
     monitor.metadata = names.metadata(names.instance.clone(), Component::Api);
+    // The user's labels select it for their Prometheus; ours, which find and own it, win.
+    let mut labels = plan.spec.monitoring.service_monitor_labels.clone();
+    labels.extend(monitor.metadata.labels.take().unwrap_or_default());
+    monitor.metadata.labels = Some(labels);
     monitor.data = json!({
         "spec": {
             "selector": {

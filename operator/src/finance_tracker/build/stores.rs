@@ -11,7 +11,7 @@ use k8s_openapi::api::apps::v1::{
 };
 use k8s_openapi::api::core::v1::{
     Container, EmptyDirVolumeSource, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodSpec,
-    Secret, Volume, VolumeResourceRequirements,
+    Probe, Secret, Volume, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -97,6 +97,7 @@ fn postgres(plan: &Plan<'_>) -> Vec<Child> {
         ports: Some(vec![pod::port("postgres", i32::from(POSTGRES_PORT))]),
         readiness_probe: Some(pod::exec_probe(&ready, 5, 3)),
         liveness_probe: Some(pod::exec_probe(&ready, 15, 6)),
+        startup_probe: Some(startup_probe(&ready)),
         resources: Some(pod::resources(
             spec.postgres.resources.as_ref(),
             "250m",
@@ -124,10 +125,6 @@ fn postgres(plan: &Plan<'_>) -> Vec<Child> {
             ..Volume::default()
         },
     ];
-    let when_deleted = match spec.postgres.deletion_policy {
-        DeletionPolicy::Retain => "Retain",
-        DeletionPolicy::Delete => "Delete",
-    };
     let set = stateful_set(
         plan,
         Component::Postgres,
@@ -135,7 +132,6 @@ fn postgres(plan: &Plan<'_>) -> Vec<Child> {
         container,
         volumes,
         &spec.postgres.storage,
-        when_deleted,
     );
     vec![
         Child::new(&secret),
@@ -202,6 +198,7 @@ fn redis(plan: &Plan<'_>) -> Vec<Child> {
         ports: Some(vec![pod::port("redis", i32::from(REDIS_PORT))]),
         readiness_probe: Some(pod::exec_probe(&ping, 5, 3)),
         liveness_probe: Some(pod::exec_probe(&ping, 15, 6)),
+        startup_probe: Some(startup_probe(&ping)),
         resources: Some(pod::resources(
             spec.redis.resources.as_ref(),
             "50m",
@@ -219,7 +216,6 @@ fn redis(plan: &Plan<'_>) -> Vec<Child> {
         container,
         vec![pod::scratch("tmp", "/tmp").0],
         &spec.redis.storage,
-        "Delete",
     );
     vec![
         Child::new(&secret),
@@ -232,6 +228,12 @@ fn redis(plan: &Plan<'_>) -> Vec<Child> {
         )),
         Child::new(&set),
     ]
+}
+
+/// Up to 30 minutes for a store to answer its readiness command after a start: a long WAL
+/// recovery or AOF load must not be ended by the liveness probe, which waits for this one.
+fn startup_probe(command: &[&str]) -> Probe {
+    pod::exec_probe(command, 10, 180)
 }
 
 /// A generated password and the URL built from it, in one Secret.
@@ -257,7 +259,6 @@ fn stateful_set(
     container: Container,
     volumes: Vec<Volume>,
     storage: &StorageSpec,
-    when_deleted: &str,
 ) -> StatefulSet {
     let names = plan.names;
     let claim = PersistentVolumeClaim {
@@ -286,6 +287,8 @@ fn stateful_set(
         security_context: Some(pod::pod_security(uid)),
         automount_service_account_token: Some(false),
         termination_grace_period_seconds: Some(60),
+        // A private mirror of the store images needs the same credentials as ours.
+        image_pull_secrets: plan.pull_secrets(),
         ..PodSpec::default()
     };
     // No config digest here: a store restarts only when its own spec changes.
@@ -297,9 +300,12 @@ fn stateful_set(
             selector: workload::selector(names, component),
             template: workload::pod_template(names, component, BTreeMap::new(), pod_spec),
             volume_claim_templates: Some(vec![claim]),
+            // Retained even under `deletionPolicy: Delete`: the StatefulSet also goes when a
+            // store is switched to external, which must not delete its data. Deleting the
+            // FinanceTracker deletes the claims the policy says to (see `deletion::plan`).
             persistent_volume_claim_retention_policy: Some(
                 StatefulSetPersistentVolumeClaimRetentionPolicy {
-                    when_deleted: Some(when_deleted.to_owned()),
+                    when_deleted: Some("Retain".to_owned()),
                     when_scaled: Some("Retain".to_owned()),
                 },
             ),

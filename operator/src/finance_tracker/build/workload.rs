@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::finance_tracker::names::{Component, Names};
 
-/// Pod template metadata: the component's labels and `annotations` (a change to the
+/// Pod template metadata: the component's pod labels and `annotations` (a change to the
 /// annotations rolls the pods, which is how a new config or secret reaches them).
 pub fn pod_template(
     names: &Names,
@@ -23,7 +23,7 @@ pub fn pod_template(
 ) -> PodTemplateSpec {
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
-            labels: Some(names.labels(component)),
+            labels: Some(names.pod_labels(component)),
             annotations: (!annotations.is_empty()).then_some(annotations),
             ..ObjectMeta::default()
         }),
