@@ -9,5 +9,6 @@ pub mod error;
 pub mod finance_tracker;
 pub mod leader;
 pub mod metrics;
+pub mod model_experiment;
 pub mod serve;
 pub mod shutdown;
