@@ -53,13 +53,16 @@ start_nginx() {
     mkdir -p "$dir"
     local root
     root=$(cd "$WEB_DIR/dist" && pwd)
-    sed -e "s|listen 8080;|listen 127.0.0.1:$port;|" \
+    # The image's /tmp/ paths move to DIR first: the checkout itself may live under /tmp (a
+    # CI clone does), and its root must not be rewritten with them.
+    sed -e "s|/tmp/|$dir/|g" \
+        -e "s|listen 8080;|listen 127.0.0.1:$port;|" \
         -e "s|server api:8080;|server $api;|" \
         -e "s|root /usr/share/nginx/html;|root $root;|" \
-        -e "s|/tmp/|$dir/|g" \
         docker/nginx.conf > "$dir/nginx.conf"
     grep -q "listen 127.0.0.1:$port;" "$dir/nginx.conf" && grep -q "server $api;" "$dir/nginx.conf" \
-        || die "docker/nginx.conf no longer has the lines this script adapts (listen 8080; server api:8080;)"
+        && grep -qF "root $root;" "$dir/nginx.conf" \
+        || die "docker/nginx.conf no longer has the lines this script adapts (listen 8080; server api:8080; root /usr/share/nginx/html;)"
     "$nginx" -t -q -c "$dir/nginx.conf" -e "$dir/error.log" || die "nginx refused $dir/nginx.conf (see $dir/error.log)"
     "$nginx" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' > "$dir/nginx.log" 2>&1 &
     NGINX_PID=$!
