@@ -2,3 +2,4 @@
 
 pub mod categorization;
 pub mod default_categories;
+pub mod model_routing;

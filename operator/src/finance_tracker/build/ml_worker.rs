@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use contracts::model_routing::{ModelRouting, Route};
 use k8s_openapi::api::core::v1::{ConfigMap, Container};
 
 use super::Plan;
@@ -32,14 +33,20 @@ pub fn children(plan: &Plan<'_>) -> Vec<Child> {
     ]
 }
 
-/// Which model version gets which share of categorisations. Without a ModelExperiment the
+/// Which model version gets which share of categorisations (`contracts::model_routing`, read
+/// by the API). Without a ModelExperiment the
 /// serving version gets all of it; an experiment's controller rewrites the weights.
 fn routing(plan: &Plan<'_>) -> ConfigMap {
     let version = plan.model_version();
-    let routing = serde_json::json!({
-        "defaultVersion": version,
-        "routes": [{"version": version, "weight": 100}],
-    });
+    let routing = ModelRouting {
+        default_version: version.clone(),
+        experiment: None,
+        routes: vec![Route {
+            version,
+            weight: 100,
+            url: None,
+        }],
+    };
     ConfigMap {
         metadata: plan
             .names
