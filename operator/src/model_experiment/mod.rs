@@ -1,5 +1,7 @@
 //! `ModelExperiment`: a candidate model reaches households step by step, judged by
 //! Prometheus measurements, and is promoted or rolled back. This module holds the decision
-//! (pure, in `decide`); the resource, routing and analysis loop build on it.
+//! (`decide`) and the queries and verdicts of a measurement (`measure`), both pure; the
+//! resource, routing and analysis loop build on them.
 
 pub mod decide;
+pub mod measure;
