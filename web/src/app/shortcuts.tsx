@@ -5,6 +5,16 @@
 import { useEffect, useRef } from "react";
 import { useNavigate } from "react-router";
 
+/** Calls `onEscape` when Esc is pressed anywhere, while the calling component is mounted
+ * (a dialog or panel that Esc closes). */
+export function useEscape(onEscape: () => void) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onEscape();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onEscape]);
+}
+
 /** Whether a key press belongs to a text field rather than to a shortcut. */
 export function typing(event: KeyboardEvent): boolean {
   const target = event.target as HTMLElement | null;
@@ -53,11 +63,7 @@ const KEYS: [string, string][] = [
 ];
 
 export function ShortcutHelp({ onClose }: { onClose: () => void }) {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
+  useEscape(onClose);
   return (
     <div className="fixed inset-0 z-30 flex items-center justify-center bg-black/40 p-4" onClick={onClose}>
       <div

@@ -1,5 +1,6 @@
-import { cloneElement, useEffect, useId, useState } from "react";
+import { useState } from "react";
 import { ApiError, type Schemas } from "../../api/client";
+import { Labelled } from "../../components/Field";
 import { Money } from "../../components/Money";
 import { today } from "../../lib/dates";
 import { isZero, remainder } from "../../lib/decimal";
@@ -7,6 +8,7 @@ import { currencyDigits, parseAmountInput } from "../../lib/money";
 import type { Account } from "../accounts/queries";
 import { useLocale } from "../auth/queries";
 import { CategoryPicker } from "../categories/CategoryPicker";
+import { useEscape } from "../../app/shortcuts";
 import { useCreateTransaction, useCreateTransfer, useUpdateTransaction, type Transaction } from "./queries";
 import { formText, type Submit } from "../../lib/form";
 
@@ -32,11 +34,7 @@ export function TransactionPanel({
   onDelete: (row: Transaction) => void;
 }) {
   const [mode, setMode] = useState<"transaction" | "transfer">("transaction");
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
+  useEscape(onClose);
   return (
     <aside
       role="dialog"
@@ -394,42 +392,3 @@ function TransferForm({ ledgerId, accounts, onDone }: { ledgerId: string; accoun
   );
 }
 
-/** A form control with its label and, below it, the API's reason for refusing it or else a
- * hint; the control is described by that text and marked invalid while there is an error. */
-function Labelled({
-  label,
-  hint,
-  error,
-  children,
-}: {
-  label: string;
-  hint?: string;
-  error?: string | undefined;
-  children: React.ReactElement<ControlProps>;
-}) {
-  const id = useId();
-  const note = error ?? hint;
-  return (
-    <div className="space-y-1 text-sm">
-      <label htmlFor={id} className="block font-medium">
-        {label}
-      </label>
-      {cloneElement(children, {
-        id,
-        "aria-invalid": error ? true : undefined,
-        "aria-describedby": note ? `${id}-note` : undefined,
-      })}
-      {note && (
-        <p id={`${id}-note`} className={error ? "text-negative" : "text-muted"}>
-          {note}
-        </p>
-      )}
-    </div>
-  );
-}
-
-interface ControlProps {
-  id?: string;
-  "aria-invalid"?: boolean | undefined;
-  "aria-describedby"?: string | undefined;
-}
