@@ -1,6 +1,7 @@
-//! The controller runtime: watches FinanceTrackers and every kind of child (labelled as
-//! ours), runs the reconcile for each change, counts and times it, and retries a failed
-//! one with exponential backoff per object.
+//! The controller runtime: watches FinanceTrackers, every kind of child (labelled as
+//! ours) and the ModelExperiments naming them, and ModelExperiments on their own; runs the
+//! reconcile for each change, counts and times it, and retries a failed one with
+//! exponential backoff per object.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -21,7 +22,7 @@ use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Client, ResourceExt};
 
-use crate::crd::FinanceTracker;
+use crate::crd::{FinanceTracker, ModelExperiment};
 use crate::error::ReconcileError;
 use crate::finance_tracker::credentials;
 use crate::finance_tracker::names::{MANAGER, Names, managed_selector};
@@ -96,9 +97,45 @@ pub fn backoff(attempt: u32) -> Duration {
     Duration::from_secs(seconds.min(300))
 }
 
-/// Runs the FinanceTracker controller until `shutdown` completes, then lets in-flight
-/// reconciles finish.
+/// Runs the FinanceTracker and ModelExperiment controllers until `shutdown` completes,
+/// then lets in-flight reconciles finish.
 pub async fn run(
+    ctx: Arc<Context>,
+    scope: Scope,
+    shutdown: impl Future<Output = ()> + Send + Sync + 'static,
+) {
+    let shutdown = futures_util::FutureExt::shared(shutdown);
+    tokio::join!(
+        finance_trackers(Arc::clone(&ctx), scope.clone(), shutdown.clone()),
+        experiments(ctx, scope, shutdown),
+    );
+    tracing::info!("controllers stopped");
+}
+
+async fn experiments(
+    ctx: Arc<Context>,
+    scope: Scope,
+    shutdown: impl Future<Output = ()> + Send + Sync + 'static,
+) {
+    Controller::new(
+        scope.api::<ModelExperiment>(&ctx.client),
+        watcher::Config::default(),
+    )
+    .graceful_shutdown_on(shutdown)
+    .run(reconcile_experiment, experiment_error_policy, ctx)
+    .for_each(|result| async move {
+        match result {
+            Ok((object, _)) => tracing::debug!(%object, "reconciled"),
+            Err(controller::Error::ReconcilerFailed(e, object)) => {
+                tracing::warn!(%object, error = %service_kit::exit::one_line(&e), "reconcile failed");
+            }
+            Err(e) => tracing::warn!(error = %e, "ModelExperiment controller"),
+        }
+    })
+    .await;
+}
+
+async fn finance_trackers(
     ctx: Arc<Context>,
     scope: Scope,
     shutdown: impl Future<Output = ()> + Send + Sync + 'static,
@@ -129,6 +166,15 @@ pub async fn run(
         .owns(scope.api::<PodDisruptionBudget>(&client), ours.clone())
         .owns(scope.api::<NetworkPolicy>(&client), ours.clone())
         .owns(scope.api::<Ingress>(&client), ours)
+        // An experiment's phase and weight decide the candidate's workers and the routing.
+        .watches(
+            scope.api::<ModelExperiment>(&client),
+            watcher::Config::default(),
+            |me| {
+                let namespace = me.namespace()?;
+                Some(ObjectRef::new(&me.spec.finance_tracker).within(&namespace))
+            },
+        )
         // A burst of child changes (a rollout) becomes one reconcile, not one per change.
         .with_config(controller::Config::default().debounce(Duration::from_millis(500)))
         .graceful_shutdown_on(shutdown)
@@ -143,7 +189,6 @@ pub async fn run(
             }
         })
         .await;
-    tracing::info!("controller stopped");
 }
 
 /// Pure: the FinanceTrackers in the Secret's namespace that read it: one of the user's
@@ -177,20 +222,50 @@ async fn reconcile_timed(
 ) -> Result<Action, ReconcileError> {
     let started = Instant::now();
     let result = reconcile::reconcile(Arc::clone(&ft), Arc::clone(&ctx)).await;
-    let kind = "FinanceTracker";
+    count(&ctx, "FinanceTracker", started, result.is_ok());
+    if result.is_ok() {
+        ctx.succeeded(&key(ft.as_ref()));
+    }
+    result
+}
+
+async fn reconcile_experiment(
+    me: Arc<ModelExperiment>,
+    ctx: Arc<Context>,
+) -> Result<Action, ReconcileError> {
+    let started = Instant::now();
+    let result =
+        crate::model_experiment::reconcile::reconcile(Arc::clone(&me), Arc::clone(&ctx)).await;
+    count(&ctx, "ModelExperiment", started, result.is_ok());
+    if result.is_ok() {
+        ctx.succeeded(&key(me.as_ref()));
+    }
+    result
+}
+
+#[allow(clippy::needless_pass_by_value)] // the signature kube-runtime calls
+fn experiment_error_policy(
+    me: Arc<ModelExperiment>,
+    error: &ReconcileError,
+    ctx: Arc<Context>,
+) -> Action {
+    ctx.metrics
+        .errors
+        .with_label_values(&["ModelExperiment", error.metric_label()])
+        .inc();
+    Action::requeue(backoff(ctx.failed(&key(me.as_ref()))))
+}
+
+fn count(ctx: &Context, kind: &str, started: Instant, ok: bool) {
     ctx.metrics
         .duration
         .with_label_values(&[kind])
         .observe(started.elapsed().as_secs_f64());
-    let outcome = if result.is_ok() { "ok" } else { "error" };
+    let outcome = if ok { "ok" } else { "error" };
     ctx.metrics
         .reconciles
         .with_label_values(&[kind, outcome])
         .inc();
-    if result.is_ok() {
-        ctx.succeeded(&key(&ft));
-    }
-    result
 }
 
 #[allow(clippy::needless_pass_by_value)] // the signature kube-runtime calls
@@ -199,12 +274,18 @@ fn error_policy(ft: Arc<FinanceTracker>, error: &ReconcileError, ctx: Arc<Contex
         .errors
         .with_label_values(&["FinanceTracker", error.metric_label()])
         .inc();
-    let attempt = ctx.failed(&key(&ft));
+    let attempt = ctx.failed(&key(ft.as_ref()));
     Action::requeue(backoff(attempt))
 }
 
-fn key(ft: &FinanceTracker) -> String {
-    format!("{}/{}", ft.namespace().unwrap_or_default(), ft.name_any())
+/// The backoff key of an object: its kind, namespace and name.
+fn key<K: kube::Resource<DynamicType = ()>>(object: &K) -> String {
+    format!(
+        "{}/{}/{}",
+        K::kind(&()),
+        object.namespace().unwrap_or_default(),
+        object.name_any()
+    )
 }
 
 #[cfg(test)]

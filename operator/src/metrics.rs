@@ -1,8 +1,11 @@
 //! The operator's own metrics, beside the standard ones every FinanceTracker binary serves:
 //! reconciles by result, errors by cause, reconcile duration, child writes by kind, and
-//! whether this replica holds the leader lease.
+//! whether this replica holds the leader lease; and per ModelExperiment its weight, its
+//! checks, its measurements and how it ended.
 
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts};
+use prometheus::{
+    GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+};
 use service_kit::metrics::Metrics;
 
 #[derive(Debug, Clone)]
@@ -12,6 +15,18 @@ pub struct OperatorMetrics {
     pub duration: HistogramVec,
     pub writes: IntCounterVec,
     pub leader: IntGauge,
+    pub experiment: ExperimentMetrics,
+}
+
+/// `financetracker_operator_experiment_*`, labelled by namespace and experiment.
+#[derive(Debug, Clone)]
+pub struct ExperimentMetrics {
+    pub weight: IntGaugeVec,
+    pub checks: IntCounterVec,
+    pub measurement: GaugeVec,
+    pub outcomes: IntCounterVec,
+    /// 1 while inconclusive checks run in a row (for the stuck-experiment alert).
+    pub inconclusive: IntGaugeVec,
 }
 
 impl OperatorMetrics {
@@ -63,12 +78,73 @@ impl OperatorMetrics {
         registry.register(Box::new(duration.clone()));
         registry.register(Box::new(writes.clone()));
         registry.register(Box::new(leader.clone()));
+        let experiment = ExperimentMetrics::new(registry);
         Self {
             reconciles,
             errors,
             duration,
             writes,
             leader,
+            experiment,
+        }
+    }
+}
+
+impl ExperimentMetrics {
+    fn new(registry: &Metrics) -> Self {
+        let ns = format!("{}_experiment", registry.namespace());
+        let ids = ["namespace", "experiment"];
+        let weight = IntGaugeVec::new(
+            Opts::new(
+                format!("{ns}_weight"),
+                "Percent of households a ModelExperiment sends to its candidate.",
+            ),
+            &ids,
+        )
+        .expect("static metric definition is valid");
+        let checks = IntCounterVec::new(
+            Opts::new(
+                format!("{ns}_checks_total"),
+                "Judged intervals of a ModelExperiment, by result (pass, fail, inconclusive, no_data).",
+            ),
+            &["namespace", "experiment", "result"],
+        )
+        .expect("static metric definition is valid");
+        let measurement = GaugeVec::new(
+            Opts::new(
+                format!("{ns}_measurement"),
+                "The last value measured per metric and variant (candidate, baseline).",
+            ),
+            &["namespace", "experiment", "metric", "variant"],
+        )
+        .expect("static metric definition is valid");
+        let outcomes = IntCounterVec::new(
+            Opts::new(
+                format!("{ns}_outcomes_total"),
+                "Finished ModelExperiments, by outcome (promoted, rolled_back, failed).",
+            ),
+            &["namespace", "experiment", "outcome"],
+        )
+        .expect("static metric definition is valid");
+        let inconclusive = IntGaugeVec::new(
+            Opts::new(
+                format!("{ns}_inconclusive_checks"),
+                "Inconclusive checks in a row of a running ModelExperiment.",
+            ),
+            &ids,
+        )
+        .expect("static metric definition is valid");
+        registry.register(Box::new(weight.clone()));
+        registry.register(Box::new(checks.clone()));
+        registry.register(Box::new(measurement.clone()));
+        registry.register(Box::new(outcomes.clone()));
+        registry.register(Box::new(inconclusive.clone()));
+        Self {
+            weight,
+            checks,
+            measurement,
+            outcomes,
+            inconclusive,
         }
     }
 }

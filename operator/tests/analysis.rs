@@ -1,83 +1,15 @@
-//! The ModelExperiment analysis' queries against a real Prometheus server (Debian's
-//! `prometheus`, which `make test` installs; `PROMETHEUS` names another binary): answers,
+//! The ModelExperiment analysis' queries against a real Prometheus server
+//! (`testkit::prometheus`): answers,
 //! refusals and outages each come back as what the analysis needs to tell them apart.
 
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
 use operator::model_experiment::measure::{BuiltIn, Variables, render};
 use operator::model_experiment::prometheus::Prometheus;
-use tokio::process::{Child, Command};
-
-/// A Prometheus server of this test's own on a free port, with an empty database.
-struct Server {
-    process: Child,
-    url: url::Url,
-    _dir: Scratch,
-}
-
-struct Scratch(PathBuf);
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn binary() -> String {
-    let binary = std::env::var("PROMETHEUS").unwrap_or_else(|_| "prometheus".to_owned());
-    let found = std::process::Command::new(&binary)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "no Prometheus server ({binary}): run `make test` (scripts/tools.sh installs Debian's prometheus) or set PROMETHEUS"
-    );
-    binary
-}
+use testkit::prometheus::Prometheus as Server;
 
 async fn start(name: &str) -> Server {
-    let dir = std::env::temp_dir().join(format!("ft-prometheus-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    let config = dir.join("prometheus.yml");
-    std::fs::write(
-        &config,
-        "global:\n  scrape_interval: 15s\nscrape_configs: []\n",
-    )
-    .expect("config");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let process = Command::new(binary())
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start prometheus");
-    let url: url::Url = format!("http://127.0.0.1:{port}/").parse().expect("url");
-    let ready = url.join("-/ready").expect("url");
-    for _ in 0..200 {
-        if reqwest::get(ready.clone())
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Server {
-                process,
-                url,
-                _dir: Scratch(dir),
-            };
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("prometheus on port {port} did not become ready in 20 s");
+    Server::start_empty(name).await
 }
 
 fn client(url: &url::Url) -> Prometheus {
@@ -103,14 +35,14 @@ async fn a_number_none_or_a_reason_from_a_real_prometheus() {
         .instant(r#"label_replace(vector(1), "v", "a", "", "") or label_replace(vector(2), "v", "b", "", "")"#)
         .await;
     assert!(
-        two.as_ref().is_err_and(|e| e.contains("2 series")),
+        two.as_ref().is_err_and(|e| e.message.contains("2 series")),
         "{two:?}"
     );
     let refused = prometheus.instant("rate(").await;
     assert!(
         refused
             .as_ref()
-            .is_err_and(|e| e.contains("refused the query") && e.contains("parse error")),
+            .is_err_and(|e| e.refused && e.message.contains("parse error")),
         "{refused:?}"
     );
 }
@@ -139,10 +71,11 @@ async fn an_outage_or_a_silent_server_is_an_error_within_the_timeout() {
     let mut server = start("outage").await;
     let prometheus = client(&server.url);
     assert_eq!(prometheus.instant("vector(1)").await, Ok(Some(1.0)));
-    server.process.kill().await.expect("stop prometheus");
+    server.stop().await;
     let down = prometheus.instant("vector(1)").await;
     assert!(
-        down.as_ref().is_err_and(|e| e.contains("unreachable")),
+        down.as_ref()
+            .is_err_and(|e| e.message.contains("unreachable")),
         "{down:?}"
     );
 
@@ -164,7 +97,7 @@ async fn an_outage_or_a_silent_server_is_an_error_within_the_timeout() {
     assert!(
         timed_out
             .as_ref()
-            .is_err_and(|e| e.contains("did not answer within")),
+            .is_err_and(|e| e.message.contains("did not answer within")),
         "{timed_out:?}"
     );
     assert!(

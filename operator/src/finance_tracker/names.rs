@@ -29,6 +29,8 @@ pub fn managed_selector() -> String {
 pub enum Component {
     Api,
     MlWorker,
+    /// A ModelExperiment's candidate workers, beside the serving ones.
+    MlCandidate,
     Web,
     Postgres,
     Redis,
@@ -40,6 +42,7 @@ impl Component {
         match self {
             Self::Api => "api",
             Self::MlWorker => "ml-worker",
+            Self::MlCandidate => "ml-candidate",
             Self::Web => "web",
             Self::Postgres => "postgres",
             Self::Redis => "redis",

@@ -33,9 +33,10 @@ use super::volumes::{self, Claim};
 use crate::apply;
 use crate::child::{Child, Kind};
 use crate::controller::Context;
-use crate::crd::FinanceTracker;
-use crate::crd::finance_tracker::{FinanceTrackerStatus, ServiceMonitorMode, StoreMode};
+use crate::crd::finance_tracker::{ServiceMonitorMode, StoreMode};
+use crate::crd::{FinanceTracker, ModelExperiment};
 use crate::error::ReconcileError;
+use crate::model_experiment::variants::{self, Variants};
 
 /// Keeps the data-retention promise of `spec.postgres.deletionPolicy` on deletion.
 pub const FINALIZER: &str = "finance.financetracker.dev/data-policy";
@@ -121,6 +122,8 @@ pub struct World {
     pub referenced: BTreeMap<String, SecretData>,
     /// This instance's volume claims (made by its StatefulSets).
     pub claims: Vec<Claim>,
+    /// The model versions it runs, after its ModelExperiments.
+    pub variants: Variants,
 }
 
 async fn dereference(
@@ -134,7 +137,22 @@ async fn dereference(
         observed: observe(ctx, names, monitor_api).await?,
         referenced: read_referenced(ctx, ft).await?,
         claims: list_claims(ctx, names).await?,
+        variants: variants::variants(ft, &list_experiments(ctx, &names.namespace).await?),
     })
+}
+
+/// The ModelExperiments of a namespace; none where the CRD is not installed yet (an
+/// operator upgraded before its CRDs).
+pub async fn list_experiments(
+    ctx: &Context,
+    namespace: &str,
+) -> Result<Vec<Arc<ModelExperiment>>, ReconcileError> {
+    let api: Api<ModelExperiment> = Api::namespaced(ctx.client.clone(), namespace);
+    match api.list(&ListParams::default()).await {
+        Ok(list) => Ok(list.items.into_iter().map(Arc::new).collect()),
+        Err(kube::Error::Api(e)) if e.code == 404 => Ok(Vec::new()),
+        Err(e) => Err(ReconcileError::kube("list ModelExperiments", e)),
+    }
 }
 
 /// The volume claims this instance's StatefulSets made (they carry its selector labels).
@@ -226,6 +244,8 @@ pub fn invalid(ft: &FinanceTracker, names: &Names, world: &World) -> Option<(Tro
 #[derive(Debug, Clone)]
 pub struct Design {
     pub children: Vec<Child>,
+    /// The model version the own ML workers serve.
+    pub serving_version: String,
     pub rollout: Rollout,
     pub generated: Vec<Generated>,
 }
@@ -281,9 +301,11 @@ pub fn design(
         rollout: &rollout,
         service_monitor: world.monitor_api
             && ft.spec.monitoring.service_monitor != ServiceMonitorMode::Disabled,
+        variants: &world.variants,
     });
     Design {
         children,
+        serving_version: world.variants.serving.version.clone(),
         rollout,
         generated,
     }
@@ -613,7 +635,7 @@ fn status_input<'a>(
     let (url, model_version, migrated_image) = match applied {
         Some(design) => (
             build::url(&ft.spec),
-            Some(ft.spec.ml_worker.model_version.clone()),
+            Some(design.serving_version.clone()),
             design.rollout.migrated_image.clone(),
         ),
         None => (
@@ -664,7 +686,7 @@ async fn write_status(
 
 /// Pure: a merge patch that sets `next` and removes what `previous` had that `next` lacks,
 /// at any depth (a merge patch merges nested maps, such as `components`).
-pub fn status_patch(previous: Option<&FinanceTrackerStatus>, next: &FinanceTrackerStatus) -> Value {
+pub fn status_patch<S: serde::Serialize>(previous: Option<&S>, next: &S) -> Value {
     fn remove_missing(before: &Value, after: &mut Value) {
         if let (Value::Object(before), Value::Object(after)) = (before, after) {
             for (key, old) in before {
@@ -734,6 +756,17 @@ pub async fn publish(
     reason: &str,
     note: String,
 ) {
+    publish_about(ctx, &ft.object_ref(&()), type_, reason, note).await;
+}
+
+/// Publishes an event about the object `about` refers to; a failure is logged only.
+pub async fn publish_about(
+    ctx: &Context,
+    about: &k8s_openapi::api::core::v1::ObjectReference,
+    type_: EventType,
+    reason: &str,
+    note: String,
+) {
     let event = Event {
         type_,
         reason: reason.to_owned(),
@@ -741,7 +774,7 @@ pub async fn publish(
         action: "Reconcile".to_owned(),
         secondary: None,
     };
-    if let Err(e) = ctx.recorder.publish(&event, &ft.object_ref(&())).await {
+    if let Err(e) = ctx.recorder.publish(&event, about).await {
         tracing::warn!(error = %e, reason, "cannot publish event");
     }
 }
@@ -751,7 +784,7 @@ mod tests {
     use k8s_openapi::api::batch::v1::{JobCondition, JobStatus};
 
     use super::*;
-    use crate::crd::finance_tracker::ComponentStatus;
+    use crate::crd::finance_tracker::{ComponentStatus, FinanceTrackerStatus};
 
     #[test]
     fn a_status_patch_clears_what_the_new_status_no_longer_has() {

@@ -87,24 +87,12 @@ pub fn compute(input: &StatusInput<'_>) -> FinanceTrackerStatus {
         .previous
         .map(|p| p.conditions.as_slice())
         .unwrap_or_default();
-    let conditions = [ready, progressing, degraded]
-        .into_iter()
-        .map(|(type_, status, reason, message)| {
-            let status = if status { "True" } else { "False" }.to_owned();
-            let last_transition_time = previous
-                .iter()
-                .find(|c| c.type_ == type_ && c.status == status)
-                .map_or_else(|| input.now.clone(), |c| c.last_transition_time.clone());
-            Condition {
-                type_: type_.to_owned(),
-                status,
-                reason: reason.to_owned(),
-                message,
-                observed_generation: input.generation,
-                last_transition_time,
-            }
-        })
-        .collect();
+    let conditions = stamp(
+        vec![ready, progressing, degraded],
+        previous,
+        input.generation,
+        &input.now,
+    );
     let phase = if input.trouble.is_some() {
         Phase::Degraded
     } else if all_ready {
@@ -125,9 +113,38 @@ pub fn compute(input: &StatusInput<'_>) -> FinanceTrackerStatus {
     }
 }
 
-type Cond = (&'static str, bool, &'static str, String);
+/// A condition's type, status, reason and message.
+pub type Cond = (&'static str, bool, &'static str, String);
 
-fn cond(type_: &'static str, status: bool, reason: &'static str, message: &str) -> Cond {
+/// Pure: full conditions for `generation`. One keeps its `lastTransitionTime` while its
+/// status stays as it was in `previous`.
+pub fn stamp(
+    conds: Vec<Cond>,
+    previous: &[Condition],
+    generation: Option<i64>,
+    now: &Time,
+) -> Vec<Condition> {
+    conds
+        .into_iter()
+        .map(|(type_, status, reason, message)| {
+            let status = if status { "True" } else { "False" }.to_owned();
+            let last_transition_time = previous
+                .iter()
+                .find(|c| c.type_ == type_ && c.status == status)
+                .map_or_else(|| now.clone(), |c| c.last_transition_time.clone());
+            Condition {
+                type_: type_.to_owned(),
+                status,
+                reason: reason.to_owned(),
+                message,
+                observed_generation: generation,
+                last_transition_time,
+            }
+        })
+        .collect()
+}
+
+pub fn cond(type_: &'static str, status: bool, reason: &'static str, message: &str) -> Cond {
     (type_, status, reason, message.to_owned())
 }
 

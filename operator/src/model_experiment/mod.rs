@@ -4,6 +4,9 @@
 //! Prometheus client that asks them (`prometheus`); the resource, routing and analysis loop
 //! build on them.
 
+pub mod analysis;
 pub mod decide;
 pub mod measure;
 pub mod prometheus;
+pub mod reconcile;
+pub mod variants;

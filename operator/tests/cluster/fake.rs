@@ -35,7 +35,7 @@ use http_body_util::{BodyExt, Full, StreamBody};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
 use kube::client::Body;
-use operator::crd::FinanceTracker;
+use operator::crd::{FinanceTracker, ModelExperiment};
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
@@ -80,6 +80,8 @@ impl FakeCluster {
         let store = kube_fake_client::ClientBuilder::new()
             .with_resource::<FinanceTracker>()
             .with_status_subresource::<FinanceTracker>()
+            .with_resource::<ModelExperiment>()
+            .with_status_subresource::<ModelExperiment>()
             .with_status_subresource::<Deployment>()
             .with_status_subresource::<StatefulSet>()
             .with_status_subresource::<Job>()

@@ -158,22 +158,7 @@ impl Running {
 
     /// Plays the Deployment controller: every Deployment's pods ready in its current version.
     pub async fn deployments_ready(&self) {
-        for d in self
-            .api::<Deployment>()
-            .list(&ListParams::default())
-            .await
-            .expect("list")
-            .items
-        {
-            let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-            set_status(
-                &self.api::<Deployment>(),
-                &d.name_any(),
-                json!({"replicas": replicas, "readyReplicas": replicas, "updatedReplicas": replicas,
-                       "availableReplicas": replicas, "observedGeneration": d.metadata.generation}),
-            )
-            .await;
-        }
+        deployments_ready(&self.client).await;
     }
 
     /// Plays the Job controller: every Job finished with `condition` (`Complete`, `Failed`).
@@ -238,9 +223,29 @@ impl Running {
 
     /// The whole platform up: stores ready, migration done, every Deployment ready.
     pub async fn bring_up(&self, name: &str) {
-        self.stores_created().await;
+        // This FinanceTracker's own: another one's stores and Job may be there already.
+        eventually("its StatefulSets exist", || async {
+            let sets = self
+                .api::<StatefulSet>()
+                .list(&ListParams::default())
+                .await
+                .ok()?;
+            let mine = sets
+                .items
+                .iter()
+                .filter(|s| s.name_any().starts_with(&format!("{name}-")))
+                .count();
+            (mine >= 2).then_some(())
+        })
+        .await;
         self.stateful_sets_ready().await;
-        self.migration_job().await;
+        eventually("its migration Job exists", || async {
+            let jobs = self.api::<Job>().list(&ListParams::default()).await.ok()?;
+            jobs.items
+                .into_iter()
+                .find(|j| j.name_any().starts_with(&format!("{name}-migrate-")))
+        })
+        .await;
         self.jobs_finish("Complete").await;
         eventually("the API Deployment exists", || async {
             self.api::<Deployment>()
@@ -271,13 +276,46 @@ where
     .expect("patch status");
 }
 
+/// Plays the Deployment controller: every Deployment's pods ready in its current version.
+pub async fn deployments_ready(client: &Client) {
+    let api: Api<Deployment> = Api::namespaced(client.clone(), NAMESPACE);
+    for d in api.list(&ListParams::default()).await.expect("list").items {
+        let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        let status = json!({"status": {"replicas": replicas, "readyReplicas": replicas,
+            "updatedReplicas": replicas, "availableReplicas": replicas,
+            "observedGeneration": d.metadata.generation}});
+        let patched = api
+            .patch_status(
+                &d.name_any(),
+                &PatchParams::default(),
+                &Patch::Merge(status),
+            )
+            .await;
+        match patched {
+            // Deleted since the list (the operator swept it): nothing to make ready.
+            Ok(_) => {}
+            Err(kube::Error::Api(status)) if status.code == 404 => {}
+            Err(e) => panic!("patch status: {e}"),
+        }
+    }
+}
+
 /// Polls `probe` until it gives a value, for at most 20 s.
-pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, probe: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    eventually_within(what, Duration::from_secs(20), probe).await
+}
+
+/// Polls `probe` until it gives a value, for at most `limit`.
+pub async fn eventually_within<T, F, Fut>(what: &str, limit: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + limit;
     loop {
         if let Some(value) = probe().await {
             return value;

@@ -4,5 +4,6 @@
 mod apply_calls;
 mod binary;
 mod controller;
+mod experiment;
 mod fake;
 mod harness;

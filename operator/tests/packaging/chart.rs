@@ -183,7 +183,8 @@ fn the_role_grants_exactly_the_kinds_the_operator_manages() {
         if kind.swept() {
             verbs.insert("delete");
         }
-        if kind == Kind::Secret {
+        // Secrets the spec names are read; a ModelExperiment reads its workers.
+        if kind == Kind::Secret || kind == Kind::Deployment {
             verbs.insert("get");
         }
         let expected: BTreeSet<String> = verbs.into_iter().map(str::to_owned).collect();
@@ -211,7 +212,9 @@ fn the_role_grants_exactly_the_kinds_the_operator_manages() {
     assert_eq!(
         extra,
         [
-            r#"finance.financetracker.dev/financetrackers {"list", "patch", "watch"}"#,
+            r#"finance.financetracker.dev/financetrackers {"get", "list", "patch", "watch"}"#,
+            r#"finance.financetracker.dev/modelexperiments {"list", "watch"}"#,
+            r#"finance.financetracker.dev/modelexperiments/status {"patch"}"#,
             r#"finance.financetracker.dev/financetrackers/status {"patch"}"#,
             r#"finance.financetracker.dev/financetrackers/finalizers {"update"}"#,
             r#"/persistentvolumeclaims {"delete", "list", "patch"}"#,

@@ -1,16 +1,30 @@
-//! The generated CRD schema (structure and CEL rules) against the examples users copy, a
+//! The generated CRD schemas (structure and CEL rules) against the examples users copy, a
 //! FinanceTracker the chart creates, and resources that must be refused at admission.
 
-use operator::crd::FinanceTracker;
+use operator::crd::{FinanceTracker, ModelExperiment};
 use serde_json::Value;
 
 use crate::tools::{expectation, helm, repo, text, yaml_documents, yaml_files};
 
 /// The openAPIV3Schema of the FinanceTracker CRD, from the committed YAML.
 fn schema() -> Value {
+    schema_of("FinanceTracker")
+}
+
+fn schema_of(kind: &str) -> Value {
     let crd = std::fs::read_to_string(repo().join("crds/financetracker.yaml")).expect("crd");
-    let docs = yaml_documents(&crd);
-    docs[0]["spec"]["versions"][0]["schema"]["openAPIV3Schema"].clone()
+    let doc = yaml_documents(&crd)
+        .into_iter()
+        .find(|d| d["spec"]["names"]["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} CRD"));
+    doc["spec"]["versions"][0]["schema"]["openAPIV3Schema"].clone()
+}
+
+fn of_kind(text: &str, kind: &str) -> Vec<Value> {
+    yaml_documents(text)
+        .into_iter()
+        .filter(|d| d["kind"] == kind)
+        .collect()
 }
 
 /// Every error the API server's admission would give `object`: structural (JSON Schema)
@@ -29,10 +43,7 @@ fn admission_errors(schema: &Value, object: &Value) -> Vec<String> {
 }
 
 fn finance_trackers(text: &str) -> Vec<Value> {
-    yaml_documents(text)
-        .into_iter()
-        .filter(|d| d["kind"] == "FinanceTracker")
-        .collect()
+    of_kind(text, "FinanceTracker")
 }
 
 #[test]
@@ -81,6 +92,42 @@ fn bad_finance_trackers_are_refused_with_the_reason() {
     assert!(files.len() >= 5);
     for file in files {
         let object = &finance_trackers(&std::fs::read_to_string(&file).expect("read"))[0];
+        let errors = admission_errors(&schema, object);
+        let expected = expectation(&file);
+        assert!(
+            errors.iter().any(|e| e.contains(&expected)),
+            "{}: expected {expected:?} in {errors:#?}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn the_example_experiments_are_admitted_and_measurable() {
+    let schema = schema_of("ModelExperiment");
+    let mut checked = 0;
+    for file in yaml_files(&repo().join("examples")) {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for object in of_kind(&text, "ModelExperiment") {
+            let errors = admission_errors(&schema, &object);
+            assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
+            let me: ModelExperiment = serde_json::from_value(object).expect("deserializes");
+            let checks = operator::model_experiment::analysis::checks(&me.spec, "money");
+            assert!(checks.is_ok(), "{}: {checks:?}", file.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "{checked} examples");
+}
+
+#[test]
+fn bad_experiments_are_refused_with_the_reason() {
+    let schema = schema_of("ModelExperiment");
+    let files = yaml_files(&repo().join("operator/tests/chart/invalid-model-experiments"));
+    assert!(files.len() >= 6);
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        let object = &of_kind(&text, "ModelExperiment")[0];
         let errors = admission_errors(&schema, object);
         let expected = expectation(&file);
         assert!(

@@ -2,6 +2,7 @@
 //! a TCP switch that makes a store look down or up, a spawned service that is stopped
 //! with SIGTERM, and the store addresses `make test` exports.
 
+pub mod prometheus;
 pub mod readiness;
 pub mod service;
 pub mod stores;

@@ -28,6 +28,7 @@ use super::names::Names;
 use super::rollout::Rollout;
 use crate::child::Child;
 use crate::crd::FinanceTrackerSpec;
+use crate::model_experiment::variants::Variants;
 
 /// Everything the builders read.
 #[derive(Debug, Clone)]
@@ -39,6 +40,8 @@ pub struct Plan<'a> {
     pub rollout: &'a Rollout,
     /// Create a ServiceMonitor (the API exists and the spec does not disable it).
     pub service_monitor: bool,
+    /// The model the own workers serve, and an experiment's candidate beside them.
+    pub variants: &'a Variants,
 }
 
 impl Plan<'_> {
@@ -64,7 +67,7 @@ impl Plan<'_> {
     }
 
     fn model_version(&self) -> String {
-        self.spec.ml_worker.model_version.clone()
+        self.variants.serving.version.clone()
     }
 
     /// The pod of one of our own images: its one container, run as the image's user,
@@ -127,7 +130,17 @@ mod tests {
 
     /// The children of `spec` with the API migrated and fixed credentials.
     fn children_of(spec: FinanceTrackerSpec, service_monitor: bool) -> Vec<Child> {
+        children_with(spec, service_monitor, &[])
+    }
+
+    /// The same, beside these ModelExperiments.
+    fn children_with(
+        spec: FinanceTrackerSpec,
+        service_monitor: bool,
+        experiments: &[std::sync::Arc<crate::crd::ModelExperiment>],
+    ) -> Vec<Child> {
         let ft = FinanceTracker::stored("home", spec);
+        let variants = crate::model_experiment::variants::variants(&ft, experiments);
         let names = Names::new(&ft);
         let images = images::resolve(&ft.spec);
         let credentials = credentials::resolve(
@@ -155,6 +168,7 @@ mod tests {
             credentials: &credentials,
             rollout: &rollout,
             service_monitor,
+            variants: &variants,
         })
     }
 
@@ -494,6 +508,84 @@ mod tests {
     }
 
     #[test]
+    fn an_experiment_adds_the_candidates_workers_and_routes_its_weight_to_them() {
+        use crate::crd::model_experiment::{
+            CandidateSpec, ExperimentPhase, ModelExperimentSpec, ModelExperimentStatus, VariantSpec,
+        };
+        let mut me = crate::crd::ModelExperiment::new(
+            "trial",
+            ModelExperimentSpec {
+                finance_tracker: "home".to_owned(),
+                baseline: VariantSpec {
+                    version: "minilm-l6-v2-int8".to_owned(),
+                },
+                candidate: CandidateSpec {
+                    version: "minilm-l6-v2-fp32".to_owned(),
+                    image: Some("registry.example.com/ml:2".to_owned()),
+                },
+                ..ModelExperimentSpec::default()
+            },
+        );
+        me.metadata.namespace = Some("money".to_owned());
+        me.status = Some(ModelExperimentStatus {
+            phase: Some(ExperimentPhase::Progressing),
+            weight: 20,
+            ..ModelExperimentStatus::default()
+        });
+        let children = children_with(
+            FinanceTrackerSpec::default(),
+            false,
+            &[std::sync::Arc::new(me)],
+        );
+        let candidate = find(&children, Kind::Deployment, "home-ml-candidate");
+        assert_eq!(candidate["spec"]["replicas"], 1);
+        let container = &candidate["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(
+            env(container, "MODEL_VERSION")["value"],
+            "minilm-l6-v2-fp32"
+        );
+        assert_eq!(container["image"], "registry.example.com/ml:2");
+        assert_eq!(
+            candidate["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"],
+            "ml-candidate",
+            "the serving workers' Service never selects the candidate's pods"
+        );
+        find(&children, Kind::Service, "home-ml-candidate");
+        find(&children, Kind::NetworkPolicy, "home-ml-candidate");
+        let serving = find(&children, Kind::Deployment, "home-ml-worker");
+        assert_eq!(
+            env(
+                &serving["spec"]["template"]["spec"]["containers"][0],
+                "MODEL_VERSION"
+            )["value"],
+            "minilm-l6-v2-int8"
+        );
+        let routing: Value = serde_json::from_str(
+            find(&children, Kind::ConfigMap, "home-ml-routing")["data"]["routing.json"]
+                .as_str()
+                .expect("text"),
+        )
+        .expect("JSON");
+        assert_eq!(
+            routing,
+            json!({
+                "defaultVersion": "minilm-l6-v2-int8",
+                "experiment": "trial",
+                "routes": [
+                    {"version": "minilm-l6-v2-fp32", "weight": 20,
+                     "url": "http://home-ml-candidate.money.svc:8090"},
+                    {"version": "minilm-l6-v2-int8", "weight": 80},
+                ],
+            })
+        );
+        let without = children_of(FinanceTrackerSpec::default(), false);
+        assert!(
+            !without.iter().any(|c| c.name.contains("candidate")),
+            "no experiment, no candidate"
+        );
+    }
+
+    #[test]
     fn only_the_api_and_worker_reach_the_stores_and_only_nginx_reaches_the_api() {
         let children = children_of(FinanceTrackerSpec::default(), false);
         let from = |name: &str| {
@@ -503,9 +595,12 @@ mod tests {
         };
         assert_eq!(
             from("home-postgres"),
-            json!(["api", "ml-worker", "migration"])
+            json!(["api", "ml-worker", "ml-candidate", "migration"])
         );
-        assert_eq!(from("home-redis"), json!(["api", "ml-worker"]));
+        assert_eq!(
+            from("home-redis"),
+            json!(["api", "ml-worker", "ml-candidate"])
+        );
         assert_eq!(from("home-api"), json!(["web"]));
         assert_eq!(from("home-ml-worker"), json!(["api"]));
         let api = find(&children, Kind::NetworkPolicy, "home-api");

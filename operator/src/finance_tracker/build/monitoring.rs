@@ -30,7 +30,11 @@ pub fn children(plan: &Plan<'_>) -> Vec<Child> {
                 "matchExpressions": [{
                     "key": LABEL_COMPONENT,
                     "operator": "In",
-                    "values": [Component::Api.as_str(), Component::MlWorker.as_str()],
+                    "values": [
+                        Component::Api.as_str(),
+                        Component::MlWorker.as_str(),
+                        Component::MlCandidate.as_str(),
+                    ],
                 }],
             },
             "endpoints": [{"port": "http", "path": "/metrics", "interval": "30s"}],

@@ -1,6 +1,7 @@
 //! Who may talk to whom: only the API, the ML worker (and the migration Job) reach
 //! PostgreSQL; only the API and the ML worker reach Redis; only nginx reaches the API;
-//! only the API reaches the ML worker. The metrics ports also admit the scrape namespace.
+//! only the API reaches the ML workers (the candidate's too). The metrics ports also admit
+//! the scrape namespace.
 
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
@@ -33,12 +34,26 @@ pub fn children(plan: &Plan<'_>) -> Vec<Child> {
         // Anyone may reach nginx: it is the front door (behind the ingress controller).
         open(names, Component::Web, nginx::LISTEN_PORT),
     ];
+    if plan.variants.candidate.is_some() {
+        policies.push(policy(
+            names,
+            Component::MlCandidate,
+            ml_worker::PORT,
+            &[Component::Api],
+            scrape,
+        ));
+    }
     if spec.postgres.mode == StoreMode::Managed {
         policies.push(policy(
             names,
             Component::Postgres,
             stores::POSTGRES_PORT,
-            &[Component::Api, Component::MlWorker, Component::Migration],
+            &[
+                Component::Api,
+                Component::MlWorker,
+                Component::MlCandidate,
+                Component::Migration,
+            ],
             None,
         ));
     }
@@ -47,7 +62,7 @@ pub fn children(plan: &Plan<'_>) -> Vec<Child> {
             names,
             Component::Redis,
             stores::REDIS_PORT,
-            &[Component::Api, Component::MlWorker],
+            &[Component::Api, Component::MlWorker, Component::MlCandidate],
             None,
         ));
     }

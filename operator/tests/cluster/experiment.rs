@@ -1,0 +1,367 @@
+//! ModelExperiments end to end: the real controllers against the fake API server, the
+//! analysis querying a real Prometheus that scrapes an exporter of the ML workers' feedback
+//! counters, driven at a known acceptance rate per model version. A good candidate steps up
+//! and is promoted; a worse one is rolled back; a spec change restarts the analysis;
+//! Prometheus stopped holds it as inconclusive.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::ConfigMap;
+use std::cell::RefCell;
+use std::fmt::Write as _;
+
+use kube::api::{Patch, PatchParams, PostParams};
+use operator::crd::finance_tracker::Phase;
+use operator::crd::model_experiment::{
+    AnalysisSpec, CandidateSpec, ExperimentPhase, ModelExperimentSpec, PromotionMode, VariantSpec,
+};
+use operator::crd::{FinanceTrackerSpec, ModelExperiment};
+use serde_json::json;
+use testkit::prometheus::Prometheus;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+use crate::harness::{NAMESPACE, Running, deployments_ready, eventually_within};
+
+const BASELINE: &str = "minilm-l6-v2-fp32";
+const CANDIDATE: &str = "minilm-l6-v2-int8";
+
+/// Feedback counters per version, grown every 100 ms by (accepted, corrected) per version.
+#[derive(Default)]
+struct Feedback {
+    totals: Vec<(String, u64, u64)>,
+    rates: Vec<(String, u64, u64)>,
+}
+
+/// Serves `financetracker_ml_feedback_total` as the workers export it, and grows it.
+async fn exporter(feedback: Arc<Mutex<Feedback>>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("addr").to_string();
+    let grow = Arc::clone(&feedback);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let mut f = grow.lock().expect("not poisoned");
+            let rates = f.rates.clone();
+            for (version, accepted, corrected) in rates {
+                match f.totals.iter_mut().find(|t| t.0 == version) {
+                    Some(t) => {
+                        t.1 += accepted;
+                        t.2 += corrected;
+                    }
+                    None => f.totals.push((version, accepted, corrected)),
+                }
+            }
+        }
+    });
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let mut body = String::from("# TYPE financetracker_ml_feedback_total counter\n");
+            for (version, accepted, corrected) in &feedback.lock().expect("not poisoned").totals {
+                for (outcome, n) in [("accepted", accepted), ("corrected", corrected)] {
+                    let _ = writeln!(
+                        body,
+                        "financetracker_ml_feedback_total{{model_version=\"{version}\",outcome=\"{outcome}\"}} {n}"
+                    );
+                }
+            }
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(response.as_bytes()).await;
+        }
+    });
+    address
+}
+
+/// Sets how much feedback each version gets per 100 ms: (version, accepted, corrected).
+fn rates(feedback: &Mutex<Feedback>, rates: &[(&str, u64, u64)]) {
+    feedback.lock().expect("not poisoned").rates = rates
+        .iter()
+        .map(|(v, a, c)| ((*v).to_owned(), *a, *c))
+        .collect();
+}
+
+fn experiment(name: &str, target: &str, steps: &[u8]) -> ModelExperiment {
+    ModelExperiment::new(
+        name,
+        ModelExperimentSpec {
+            finance_tracker: target.to_owned(),
+            baseline: VariantSpec {
+                version: BASELINE.to_owned(),
+            },
+            candidate: CandidateSpec {
+                version: CANDIDATE.to_owned(),
+                image: None,
+            },
+            analysis: AnalysisSpec {
+                interval_seconds: 2,
+                steps: steps.to_vec(),
+                max_weight: 100,
+                failed_check_threshold: 1,
+                min_samples: 5,
+                ..AnalysisSpec::default()
+            },
+            metrics: Vec::new(),
+            promotion: PromotionMode::Auto,
+            approval: None,
+        },
+    )
+}
+
+async fn status_of(running: &Running, name: &str) -> Option<operator::crd::ModelExperimentStatus> {
+    running
+        .api::<ModelExperiment>()
+        .get_opt(name)
+        .await
+        .ok()
+        .flatten()?
+        .status
+}
+
+async fn routing(running: &Running, ft: &str) -> serde_json::Value {
+    let map = running
+        .api::<ConfigMap>()
+        .get(&format!("{ft}-ml-routing"))
+        .await
+        .expect("routing ConfigMap");
+    serde_json::from_str(&map.data.expect("data")["routing.json"]).expect("JSON")
+}
+
+async fn up(running: &Running, name: &str, prometheus: &Prometheus) {
+    let mut spec = FinanceTrackerSpec::default();
+    BASELINE.clone_into(&mut spec.ml_worker.model_version);
+    spec.monitoring.prometheus_url = Some(prometheus.url.to_string());
+    running.create(name, spec).await;
+    running.bring_up(name).await;
+}
+
+#[tokio::test]
+async fn experiments_are_promoted_rolled_back_restarted_and_held_by_what_prometheus_measures() {
+    let feedback = Arc::new(Mutex::new(Feedback::default()));
+    let target = exporter(Arc::clone(&feedback)).await;
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: workers\n    static_configs:\n      - targets: ['{target}']\n        labels: {{namespace: {NAMESPACE}}}\n"
+    );
+    let mut prometheus = Prometheus::start("experiments", &config).await;
+    let running = Running::start().await;
+    // Plays the Deployment controller all along: pods become ready as soon as asked for.
+    let deployments = {
+        let client = running.client.clone();
+        tokio::spawn(async move {
+            loop {
+                deployments_ready(&client).await;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
+
+    // A good candidate: 95% accepted against 80%. It steps up, then is promoted.
+    rates(&feedback, &[(BASELINE, 8, 2), (CANDIDATE, 19, 1)]);
+    promoted(&running, &prometheus).await;
+    // A worse candidate: 50% accepted. One failed check rolls it back.
+    rates(&feedback, &[(BASELINE, 8, 2), (CANDIDATE, 5, 5)]);
+    tokio::time::sleep(Duration::from_secs(3)).await; // the good numbers leave the window
+    rolled_back(&running, &prometheus).await;
+    // Good again: a spec change restarts it; then Prometheus stops and it holds.
+    rates(&feedback, &[(BASELINE, 8, 2), (CANDIDATE, 19, 1)]);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    restarted_then_held(&running, &mut prometheus).await;
+
+    let outcomes = |name: &str, outcome: &str| {
+        running
+            .metrics
+            .experiment
+            .outcomes
+            .with_label_values(&[NAMESPACE, name, outcome])
+            .get()
+    };
+    assert_eq!(outcomes("good", "promoted"), 1);
+    assert_eq!(outcomes("bad", "rolled_back"), 1);
+    deployments.abort();
+    drop(running.stop().await);
+}
+
+const LONG: Duration = Duration::from_secs(40);
+
+async fn promoted(running: &Running, prometheus: &Prometheus) {
+    up(running, "home", prometheus).await;
+    running
+        .api::<ModelExperiment>()
+        .create(
+            &PostParams::default(),
+            &experiment("good", "home", &[50, 100]),
+        )
+        .await
+        .expect("create");
+    let weights = RefCell::new(Vec::new());
+    let candidate_routes = RefCell::new(Vec::new());
+    eventually_within("the good candidate is promoted", LONG, || async {
+        let status = status_of(running, "good").await?;
+        let now = routing(running, "home").await;
+        let mut seen = weights.borrow_mut();
+        if seen.last() != Some(&status.weight) {
+            seen.push(status.weight);
+        }
+        let weight = now["routes"][0]["weight"].clone();
+        let mut routed = candidate_routes.borrow_mut();
+        if now["routes"][0]["version"] == CANDIDATE && routed.last() != Some(&weight) {
+            routed.push(weight);
+        }
+        (status.phase == Some(ExperimentPhase::Promoted)).then_some(())
+    })
+    .await;
+    let (weights, candidate_routes) = (weights.into_inner(), candidate_routes.into_inner());
+    assert!(weights.contains(&50), "it stepped through 50%: {weights:?}");
+    assert!(
+        candidate_routes.contains(&json!(50)),
+        "the routing sent the candidate 50%: {candidate_routes:?}"
+    );
+    let status = status_of(running, "good").await.expect("status");
+    let accuracy = &status.measurements[0];
+    assert_eq!(accuracy.metric, "accuracy");
+    assert!(
+        accuracy.value.is_some_and(|v| (v - 0.95).abs() < 0.02)
+            && accuracy
+                .baseline_value
+                .is_some_and(|v| (v - 0.8).abs() < 0.02),
+        "{accuracy:?}"
+    );
+    assert!(accuracy.samples.is_some_and(|s| s >= 5.0), "{accuracy:?}");
+    assert!(accuracy.query.contains(CANDIDATE), "{accuracy:?}");
+    assert_eq!(status.candidate_accuracy.as_deref(), Some("0.950"));
+    let ft = running.finance_tracker("home").await.expect("ft");
+    assert_eq!(
+        ft.status.and_then(|s| s.active_model_version).as_deref(),
+        Some(CANDIDATE),
+        "the candidate serves"
+    );
+    // The FinanceTracker's reconcile follows the experiment's status.
+    let expected =
+        json!({"defaultVersion": CANDIDATE, "routes": [{"version": CANDIDATE, "weight": 100}]});
+    eventually_within("the candidate serves every household", LONG, || async {
+        (routing(running, "home").await == expected).then_some(())
+    })
+    .await;
+    crate::harness::eventually("the candidate's own workers are gone", || async {
+        let d = running
+            .api::<Deployment>()
+            .get_opt("home-ml-candidate")
+            .await
+            .ok()?;
+        d.is_none().then_some(())
+    })
+    .await;
+}
+
+async fn rolled_back(running: &Running, prometheus: &Prometheus) {
+    up(running, "away", prometheus).await;
+    running
+        .api::<ModelExperiment>()
+        .create(
+            &PostParams::default(),
+            &experiment("bad", "away", &[50, 100]),
+        )
+        .await
+        .expect("create");
+    eventually_within("the bad candidate is rolled back", LONG, || async {
+        let status = status_of(running, "bad").await?;
+        (status.phase == Some(ExperimentPhase::RolledBack)).then_some(())
+    })
+    .await;
+    let status = status_of(running, "bad").await.expect("status");
+    assert_eq!(status.weight, 0);
+    assert_eq!(status.measurements[0].result, "Fail");
+    let expected =
+        json!({"defaultVersion": BASELINE, "routes": [{"version": BASELINE, "weight": 100}]});
+    eventually_within("the baseline serves every household", LONG, || async {
+        (routing(running, "away").await == expected).then_some(())
+    })
+    .await;
+    let away = running.finance_tracker("away").await.expect("ft");
+    assert_eq!(
+        away.status.and_then(|s| s.active_model_version).as_deref(),
+        Some(BASELINE)
+    );
+    assert!(
+        status
+            .conditions
+            .iter()
+            .any(|c| c.type_ == "Degraded" && c.status == "True" && c.reason == "RolledBack"),
+        "{:?}",
+        status.conditions
+    );
+}
+
+async fn restarted_then_held(running: &Running, prometheus: &mut Prometheus) {
+    up(running, "third", prometheus).await;
+    let experiments = running.api::<ModelExperiment>();
+    experiments
+        .create(
+            &PostParams::default(),
+            &experiment("restart", "third", &[25, 50, 75, 100]),
+        )
+        .await
+        .expect("create");
+    eventually_within("it steps to 50%", LONG, || async {
+        let status = status_of(running, "restart").await?;
+        (status.weight == 50).then_some(())
+    })
+    .await;
+    experiments
+        .patch(
+            "restart",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"analysis": {"minSamples": 6}}})),
+        )
+        .await
+        .expect("patch");
+    eventually_within("the analysis restarts at 25%", LONG, || async {
+        let status = status_of(running, "restart").await?;
+        (status.analysis_generation == Some(2) && status.weight == 25 && status.failed_checks == 0)
+            .then_some(())
+    })
+    .await;
+
+    // Prometheus stops: measurements are errors, the experiment holds where it is.
+    prometheus.stop().await;
+    let held = eventually_within("checks are inconclusive", LONG, || async {
+        let status = status_of(running, "restart").await?;
+        (status.inconclusive_checks >= 2).then_some(status)
+    })
+    .await;
+    assert_eq!(held.phase, Some(ExperimentPhase::Progressing));
+    assert_eq!(held.measurements[0].result, "Error");
+    assert!(
+        held.measurements[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("unreachable")),
+        "{:?}",
+        held.measurements
+    );
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let later = status_of(running, "restart").await.expect("status");
+    assert_eq!(
+        (later.phase, later.weight),
+        (Some(ExperimentPhase::Progressing), held.weight),
+        "no step and no promotion without measurements"
+    );
+    let checks = |result: &str| {
+        running
+            .metrics
+            .experiment
+            .checks
+            .with_label_values(&[NAMESPACE, "restart", result])
+            .get()
+    };
+    assert!(checks("inconclusive") >= 2 && checks("pass") >= 1);
+    let ft = running.finance_tracker("third").await.expect("ft");
+    assert_ne!(ft.status.and_then(|s| s.phase), Some(Phase::Degraded));
+}
