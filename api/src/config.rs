@@ -62,6 +62,17 @@ pub struct Config {
     #[arg(long, env = "ML_WORKER_URL")]
     pub ml_worker_url: Option<url::Url>,
 
+    /// A model routing file (JSON, `contracts::model_routing`: the operator's
+    /// `<name>-ml-routing` ConfigMap, mounted) naming a worker and a weight per model
+    /// version; read again every `ML_ROUTING_POLL_SECONDS`. Unset: `ML_WORKER_URL` takes all.
+    #[arg(long, env = "ML_ROUTING_FILE")]
+    pub ml_routing_file: Option<std::path::PathBuf>,
+
+    /// How often the routing file is read again, in seconds.
+    #[arg(long, env = "ML_ROUTING_POLL_SECONDS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub ml_routing_poll_seconds: u64,
+
     /// How long creating a transaction waits for the ML worker, in milliseconds.
     #[arg(long, env = "ML_TIMEOUT_MS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(10..=10_000))]

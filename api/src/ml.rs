@@ -6,8 +6,20 @@
 //! pick up later; creating a transaction never fails or waits long because of the worker.
 //! Changing a category the model chose, or picking one of its suggestions, is sent back to
 //! the worker as feedback.
+//!
+//! During a ModelExperiment the routing file (the operator's `<name>-ml-routing` ConfigMap,
+//! mounted; `ML_ROUTING_FILE`) names a worker per model version and their weights. Each
+//! ledger goes to one version by a stable hash (`contracts::model_routing`), and feedback
+//! goes to the worker of the version that made the prediction. The file is read again every
+//! few seconds, so a new weight applies without a restart; an unreadable or broken file
+//! keeps the routing last read (and is logged), and without any, the configured worker
+//! categorises everything.
 
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
+
+use contracts::model_routing::ModelRouting;
 
 use contracts::categorization::{
     CategorizeRequest, CategorizeResponse, FeedbackRequest, Item, Outcome, Suggestion,
@@ -35,6 +47,46 @@ pub struct MlClient {
     http: reqwest::Client,
     base: Option<String>,
     redis: LazyRedis,
+    routing: Arc<RwLock<Option<ModelRouting>>>,
+}
+
+/// Pure: the worker that categorises `ledger`'s transactions: its route's, else `base`.
+pub fn worker_for(
+    routing: Option<&ModelRouting>,
+    base: Option<&str>,
+    ledger: Uuid,
+) -> Option<String> {
+    routing
+        .and_then(|r| r.route_for(ledger))
+        .and_then(|route| route.url.clone())
+        .or_else(|| base.map(str::to_owned))
+        .map(|b| b.trim_end_matches('/').to_owned())
+}
+
+/// Pure: the worker that made a prediction with `version`: that version's route's, else
+/// `base` (the serving workers, or a version no longer routed).
+pub fn worker_of(
+    routing: Option<&ModelRouting>,
+    base: Option<&str>,
+    version: Option<&str>,
+) -> Option<String> {
+    routing
+        .zip(version)
+        .and_then(|(r, v)| r.routes.iter().find(|route| route.version == v))
+        .and_then(|route| route.url.clone())
+        .or_else(|| base.map(str::to_owned))
+        .map(|b| b.trim_end_matches('/').to_owned())
+}
+
+/// Pure: the routing in a file's text, or why it cannot be used.
+pub fn parse_routing(text: &str) -> Result<ModelRouting, String> {
+    let routing: ModelRouting =
+        serde_json::from_str(text).map_err(|e| format!("not a model routing: {e}"))?;
+    let total: u32 = routing.routes.iter().map(|r| u32::from(r.weight)).sum();
+    if total != 100 {
+        return Err(format!("the weights sum to {total}, not 100"));
+    }
+    Ok(routing)
 }
 
 impl MlClient {
@@ -49,7 +101,54 @@ impl MlClient {
             http,
             base: base.map(|b| b.trim_end_matches('/').to_owned()),
             redis,
+            routing: Arc::new(RwLock::new(None)),
         }
+    }
+
+    /// Reads the routing from `file` now and every `every` after, for as long as the
+    /// process runs. A missing file is no routing (the configured worker takes all).
+    pub fn follow_routing(&self, file: PathBuf, every: Duration) {
+        let routing = Arc::clone(&self.routing);
+        let read = move |last: &mut Option<String>| {
+            let text = match std::fs::read_to_string(&file) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(e) => {
+                    tracing::warn!(file = %file.display(), error = %e, "cannot read the model routing; keeping the last");
+                    return;
+                }
+            };
+            if last.as_deref() == Some(text.as_str()) {
+                return;
+            }
+            let next = if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse_routing(&text).map(Some)
+            };
+            match next {
+                Ok(next) => {
+                    tracing::info!(file = %file.display(), routing = ?next, "model routing");
+                    *routing.write().expect("never poisoned") = next;
+                }
+                Err(e) => {
+                    tracing::warn!(file = %file.display(), error = %e, "unusable model routing; keeping the last");
+                }
+            }
+            *last = Some(text);
+        };
+        let mut last = None;
+        read(&mut last);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                read(&mut last);
+            }
+        });
+    }
+
+    fn routing(&self) -> Option<ModelRouting> {
+        self.routing.read().expect("never poisoned").clone()
     }
 
     /// The worker's suggestions for one description, or an error to log (never fatal).
@@ -59,7 +158,8 @@ impl MlClient {
         description: &str,
         amount: f64,
     ) -> Result<CategorizeResponse, String> {
-        let base = self.base.as_deref().ok_or("no ML worker configured")?;
+        let base = worker_for(self.routing().as_ref(), self.base.as_deref(), ledger)
+            .ok_or("no ML worker configured")?;
         let request = CategorizeRequest {
             items: vec![Item {
                 description: description.to_owned(),
@@ -113,7 +213,11 @@ impl MlClient {
 
     /// Sends feedback in the background; a failure is logged, never shown to the user.
     pub fn feedback(&self, ledger: Uuid, feedback: FeedbackRequest) {
-        let Some(base) = self.base.clone() else {
+        let Some(base) = worker_of(
+            self.routing().as_ref(),
+            self.base.as_deref(),
+            feedback.model_version.as_deref(),
+        ) else {
             return;
         };
         let http = self.http.clone();
@@ -238,6 +342,63 @@ mod tests {
             feedback_for(Some(a), Some("ml"), version, &[], None),
             None,
             "cleared"
+        );
+    }
+
+    fn routing() -> ModelRouting {
+        parse_routing(
+            r#"{"defaultVersion": "fp32", "experiment": "trial", "routes": [
+                {"version": "int8", "weight": 30, "url": "http://candidate:8090/"},
+                {"version": "fp32", "weight": 70}]}"#,
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn a_ledger_goes_to_its_routes_worker_and_feedback_to_the_predicting_one() {
+        let routing = routing();
+        let base = Some("http://serving:8090");
+        let mut seen = std::collections::BTreeSet::new();
+        for n in 0..200u128 {
+            let ledger = Uuid::from_u128(n);
+            let worker = worker_for(Some(&routing), base, ledger).expect("a worker");
+            let version = routing.route_for(ledger).expect("routed").version.as_str();
+            let expected = if version == "int8" {
+                "http://candidate:8090"
+            } else {
+                "http://serving:8090"
+            };
+            assert_eq!(worker, expected, "{ledger}");
+            seen.insert(worker);
+        }
+        assert_eq!(seen.len(), 2, "both workers get households");
+        assert_eq!(
+            worker_of(Some(&routing), base, Some("int8")).as_deref(),
+            Some("http://candidate:8090")
+        );
+        assert_eq!(
+            worker_of(Some(&routing), base, Some("fp32")).as_deref(),
+            Some("http://serving:8090")
+        );
+        assert_eq!(
+            worker_of(Some(&routing), base, Some("retired")).as_deref(),
+            Some("http://serving:8090"),
+            "a version no longer routed: the serving workers"
+        );
+        assert_eq!(
+            worker_for(None, base, Uuid::nil()).as_deref(),
+            Some("http://serving:8090")
+        );
+        assert_eq!(worker_for(None, None, Uuid::nil()), None);
+    }
+
+    #[test]
+    fn a_broken_routing_is_refused_with_the_reason() {
+        assert!(parse_routing("{").is_err_and(|e| e.starts_with("not a model routing")));
+        let short = r#"{"defaultVersion": "a", "routes": [{"version": "a", "weight": 60}]}"#;
+        assert_eq!(
+            parse_routing(short).map(|_| ()),
+            Err("the weights sum to 60, not 100".to_owned())
         );
     }
 

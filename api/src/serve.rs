@@ -108,15 +108,22 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         Duration::from_secs(3),
     ));
     tokio::spawn(Arc::clone(&realtime).close_when(readiness.draining()));
+    let ml = crate::ml::MlClient::new(
+        config.ml_worker_url.as_ref().map(url::Url::to_string),
+        Duration::from_millis(config.ml_timeout_ms),
+        redis.clone(),
+    );
+    if let Some(file) = &config.ml_routing_file {
+        ml.follow_routing(
+            file.clone(),
+            Duration::from_secs(config.ml_routing_poll_seconds),
+        );
+    }
     let state = AppState {
         db: pool.clone(),
         limiter: RateLimiter::new(redis.clone()),
         ended_sessions: EndedSessions::new(redis.clone(), auth.access_ttl),
-        ml: crate::ml::MlClient::new(
-            config.ml_worker_url.as_ref().map(url::Url::to_string),
-            Duration::from_millis(config.ml_timeout_ms),
-            redis.clone(),
-        ),
+        ml,
         realtime: Arc::clone(&realtime),
         imports: ImportSettings {
             max_bytes: config.imports.import_max_bytes,

@@ -179,23 +179,28 @@ impl TestApi {
 
 /// The ML worker's HTTP API on `pool`, at the returned base URL.
 pub async fn ml_worker(pool: PgPool) -> String {
-    let embedder =
-        ml_worker::model::embedder::Embedder::load(&testkit::model_dir(), "minilm-l6-v2-int8", 2)
-            .expect("model (run `make model`)");
+    ml_worker_of(pool, "minilm-l6-v2-int8").await.0
+}
+
+/// A real ML worker (router in this process, real model) serving `version`, and its metrics.
+pub async fn ml_worker_of(pool: PgPool, version: &str) -> (String, ml_worker::metrics::MlMetrics) {
+    let embedder = ml_worker::model::embedder::Embedder::load(&testkit::model_dir(), version, 2)
+        .expect("model (run `make model`)");
     let ledgers = Arc::new(ml_worker::ledgers::Ledgers::new(pool, Arc::new(embedder)));
     // As the worker does when it starts: the first request must not wait for the seeds.
     ledgers.warm_up().expect("embed the seed lines");
     let metrics = service_kit::metrics::Metrics::new("ml");
+    let ml_metrics = ml_worker::metrics::MlMetrics::register(&metrics);
     let app = ml_worker::routes::router(ml_worker::routes::WorkerState {
         ledgers,
-        metrics: ml_worker::metrics::MlMetrics::register(&metrics),
+        metrics: ml_metrics.clone(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    base
+    (base, ml_metrics)
 }
 
 /// The servers' real-time settings: `api serve`'s defaults, with pings and the membership

@@ -1,6 +1,6 @@
 //! The API: Deployment (only once its image's migration has run), Service and budget.
 
-use k8s_openapi::api::core::v1::{Container, EnvVar};
+use k8s_openapi::api::core::v1::{ConfigMapVolumeSource, Container, EnvVar, Volume, VolumeMount};
 
 use super::Plan;
 use super::pod;
@@ -11,6 +11,9 @@ use crate::finance_tracker::names::Component;
 
 pub const PORT: u16 = 8080;
 const ML_PORT: u16 = super::ml_worker::PORT;
+/// Where the API pods see the routing ConfigMap; the kubelet swaps its files in place when
+/// the operator changes the weights, and the API reads them again.
+const ROUTING_DIR: &str = "/etc/financetracker/model-routing";
 
 /// The annotation whose change rolls a component's pods: a digest of what they read at start.
 pub const CONFIG_DIGEST: &str = "finance.financetracker.dev/config-digest";
@@ -56,6 +59,10 @@ fn deployment(plan: &Plan<'_>, image: &str) -> k8s_openapi::api::apps::v1::Deplo
             "ML_WORKER_URL",
             names.service_url(Component::MlWorker, ML_PORT),
         ),
+        pod::env(
+            "ML_ROUTING_FILE",
+            format!("{ROUTING_DIR}/{}", super::ml_worker::ROUTING_KEY),
+        ),
         pod::env("COOKIE_SECURE", plan.cookie_secure().to_string()),
         // nginx, in front of every API pod, puts the client's address last.
         pod::env("TRUST_FORWARDED_FOR", "true"),
@@ -71,11 +78,27 @@ fn deployment(plan: &Plan<'_>, image: &str) -> k8s_openapi::api::apps::v1::Deplo
     let resources = pod::resources(spec.api.resources.as_ref(), "100m", "128Mi", "512Mi");
     let (container, tmp) =
         pod::service_container("api", image, plan.images.pull_policy, PORT, env, resources);
+    let mut mounts = container.volume_mounts.clone().unwrap_or_default();
+    mounts.push(VolumeMount {
+        name: "model-routing".to_owned(),
+        mount_path: ROUTING_DIR.to_owned(),
+        read_only: Some(true),
+        ..VolumeMount::default()
+    });
     let container = Container {
         args: Some(vec!["serve".to_owned()]),
+        volume_mounts: Some(mounts),
         ..container
     };
-    let pod_spec = plan.own_pod(container, vec![tmp]);
+    let routing = Volume {
+        name: "model-routing".to_owned(),
+        config_map: Some(ConfigMapVolumeSource {
+            name: names.ml_routing(),
+            ..ConfigMapVolumeSource::default()
+        }),
+        ..Volume::default()
+    };
+    let pod_spec = plan.own_pod(container, vec![tmp, routing]);
     let annotations = plan.pod_annotations(plan.credentials.digest.clone(), Some(PORT));
     workload::deployment(
         names,

@@ -1,0 +1,151 @@
+//! The API follows the model routing file (the operator's routing ConfigMap, mounted)
+//! without a restart: two real ML workers (INT8 and FP32, routers in this process, the real
+//! models, the same Postgres), the weights changed under a running API. Each household's
+//! transactions go to its variant's worker, and feedback to the worker that predicted.
+
+mod support;
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use support::{Client, TestApi, ml_worker_of};
+use uuid::Uuid;
+
+const INT8: &str = "minilm-l6-v2-int8";
+const FP32: &str = "minilm-l6-v2-fp32";
+
+fn write_routing(file: &std::path::Path, routes: &Value) {
+    let routing = json!({"defaultVersion": INT8, "experiment": "trial", "routes": routes});
+    // Written whole and renamed into place, as the kubelet swaps a ConfigMap volume.
+    let next = file.with_extension("next");
+    std::fs::write(&next, routing.to_string()).expect("write");
+    std::fs::rename(&next, file).expect("rename");
+}
+
+/// A checking account in `ledger` with one fuel line filed by hand; the account's id.
+async fn household(client: &Client, api: &TestApi, ledger: Uuid) -> Value {
+    let (status, account) = client
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/accounts"),
+            json!({ "name": "Checking", "kind": "checking", "currency": "EUR" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{account}");
+    let fuel = api.category(ledger, "Fuel").await;
+    let (status, body) = client
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/transactions"),
+            json!({ "account_id": account["id"], "date": "2026-10-07", "amount": "-300.00",
+                    "payee": "ENGEN MITCHELL PARK", "category_id": fuel }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    account["id"].clone()
+}
+
+/// Another line from the same station: the model applies the category; that transaction.
+async fn categorised(client: &Client, ledger: Uuid, account: &Value, day: u32) -> Value {
+    let (status, body) = client
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/transactions"),
+            json!({ "account_id": account, "date": format!("2026-11-{day:02}"), "amount": "-280.50",
+                    "payee": format!("Engen Mitchell Park * {day:02} Nov") }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["category_source"], "ml", "{body}");
+    body
+}
+
+#[sqlx::test(migrator = "service_kit::schema::MIGRATOR")]
+async fn a_routing_change_applies_without_a_restart_and_feedback_follows_the_prediction(
+    pool: PgPool,
+) {
+    let (int8, int8_metrics) = ml_worker_of(pool.clone(), INT8).await;
+    let (fp32, fp32_metrics) = ml_worker_of(pool.clone(), FP32).await;
+    let dir = std::env::temp_dir().join(format!("ft-routing-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("routing.json");
+    write_routing(&file, &json!([{"version": INT8, "weight": 100}]));
+    let api = TestApi::start_with_ml(pool.clone(), &int8).await;
+    api.state
+        .ml
+        .follow_routing(file.clone(), Duration::from_millis(200));
+    let (alice, ledger) = api.user("Alice").await;
+    let account = household(&alice, &api, ledger).await;
+
+    let first = categorised(&alice, ledger, &account, 10).await;
+    assert_eq!(first["ml_model_version"], INT8);
+
+    // The operator moves every household to the FP32 worker.
+    write_routing(
+        &file,
+        &json!([{"version": FP32, "weight": 100, "url": fp32},
+                {"version": INT8, "weight": 0}]),
+    );
+    let mut day = 11;
+    let moved = loop {
+        let body = categorised(&alice, ledger, &account, day).await;
+        if body["ml_model_version"] == FP32 {
+            break body;
+        }
+        assert!(day < 40, "the API never followed the new routing");
+        day += 1;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+
+    // The user corrects the FP32 worker's choice: that worker hears it, the other not.
+    let groceries = api.category(ledger, "Groceries").await;
+    let id = moved["id"].as_str().expect("id");
+    let (status, body) = alice
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/ledgers/{ledger}/transactions/{id}"),
+            Some(json!({ "category_id": groceries })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let corrected = |m: &ml_worker::metrics::MlMetrics, version: &str| {
+        m.feedback.with_label_values(&[version, "corrected"]).get()
+    };
+    for _ in 0..50 {
+        if corrected(&fp32_metrics, FP32) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        corrected(&fp32_metrics, FP32),
+        1,
+        "the predicting worker hears it"
+    );
+    assert_eq!(corrected(&int8_metrics, FP32), 0);
+
+    // A broken file keeps the routing last read.
+    std::fs::write(&file, "{ not json").expect("write");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let still = categorised(&alice, ledger, &account, 28).await;
+    assert_eq!(still["ml_model_version"], FP32);
+
+    // Half the households each: every ledger gets the version its hash says, every time.
+    let split = json!([{"version": FP32, "weight": 50, "url": fp32},
+                       {"version": INT8, "weight": 50}]);
+    write_routing(&file, &split);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let routing: contracts::model_routing::ModelRouting = serde_json::from_value(
+        json!({"defaultVersion": INT8, "experiment": "trial", "routes": split}),
+    )
+    .expect("routing");
+    for n in 0..4 {
+        let (client, ledger) = api.user(&format!("Household{n}")).await;
+        let account = household(&client, &api, ledger).await;
+        let expected = &routing.route_for(ledger).expect("routed").version;
+        for day in [10, 11] {
+            let body = categorised(&client, ledger, &account, day).await;
+            assert_eq!(body["ml_model_version"], json!(expected), "{ledger}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
