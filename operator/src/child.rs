@@ -24,10 +24,11 @@ pub enum Kind {
     NetworkPolicy,
     Ingress,
     ServiceMonitor,
+    PrometheusRule,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Secret,
         Kind::ConfigMap,
         Kind::Service,
@@ -38,6 +39,7 @@ impl Kind {
         Kind::NetworkPolicy,
         Kind::Ingress,
         Kind::ServiceMonitor,
+        Kind::PrometheusRule,
     ];
 
     pub fn api_resource(self) -> ApiResource {
@@ -55,6 +57,10 @@ impl Kind {
                 &GroupVersionKind::gvk("monitoring.coreos.com", "v1", "ServiceMonitor"),
                 "servicemonitors",
             ),
+            Self::PrometheusRule => ApiResource::from_gvk_with_plural(
+                &GroupVersionKind::gvk("monitoring.coreos.com", "v1", "PrometheusRule"),
+                "prometheusrules",
+            ),
         }
     }
 
@@ -70,6 +76,7 @@ impl Kind {
             Self::NetworkPolicy => "NetworkPolicy",
             Self::Ingress => "Ingress",
             Self::ServiceMonitor => "ServiceMonitor",
+            Self::PrometheusRule => "PrometheusRule",
         }
     }
 
@@ -121,7 +128,7 @@ impl Child {
         }
     }
 
-    /// A child of a kind without a Rust type (ServiceMonitor).
+    /// A child of a kind without a Rust type (ServiceMonitor, PrometheusRule).
     pub fn dynamic(kind: Kind, object: &DynamicObject) -> Self {
         Self {
             kind,

@@ -18,7 +18,8 @@ pub struct OperatorMetrics {
     pub experiment: ExperimentMetrics,
 }
 
-/// `financetracker_operator_experiment_*`, labelled by namespace and experiment.
+/// `financetracker_operator_experiment_*`, labelled by the experiment's namespace (as
+/// `experiment_namespace`: a scrape gives `namespace` the operator pod's) and name.
 #[derive(Debug, Clone)]
 pub struct ExperimentMetrics {
     pub weight: IntGaugeVec,
@@ -93,7 +94,7 @@ impl OperatorMetrics {
 impl ExperimentMetrics {
     fn new(registry: &Metrics) -> Self {
         let ns = format!("{}_experiment", registry.namespace());
-        let ids = ["namespace", "experiment"];
+        let ids = ["experiment_namespace", "experiment"];
         let weight = IntGaugeVec::new(
             Opts::new(
                 format!("{ns}_weight"),
@@ -107,7 +108,7 @@ impl ExperimentMetrics {
                 format!("{ns}_checks_total"),
                 "Judged intervals of a ModelExperiment, by result (pass, fail, inconclusive, no_data).",
             ),
-            &["namespace", "experiment", "result"],
+            &["experiment_namespace", "experiment", "result"],
         )
         .expect("static metric definition is valid");
         let measurement = GaugeVec::new(
@@ -115,7 +116,7 @@ impl ExperimentMetrics {
                 format!("{ns}_measurement"),
                 "The last value measured per metric and variant (candidate, baseline).",
             ),
-            &["namespace", "experiment", "metric", "variant"],
+            &["experiment_namespace", "experiment", "metric", "variant"],
         )
         .expect("static metric definition is valid");
         let outcomes = IntCounterVec::new(
@@ -123,7 +124,7 @@ impl ExperimentMetrics {
                 format!("{ns}_outcomes_total"),
                 "Finished ModelExperiments, by outcome (promoted, rolled_back, failed).",
             ),
-            &["namespace", "experiment", "outcome"],
+            &["experiment_namespace", "experiment", "outcome"],
         )
         .expect("static metric definition is valid");
         let inconclusive = IntGaugeVec::new(

@@ -417,10 +417,11 @@ pub struct IngressSpec {
     pub annotations: BTreeMap<String, String>,
 }
 
-/// Whether the operator creates a Prometheus Operator ServiceMonitor.
+/// Whether the operator creates a Prometheus Operator object (ServiceMonitor,
+/// PrometheusRule).
 #[derive(JsonSchema, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum ServiceMonitorMode {
-    /// Create one when the `servicemonitors.monitoring.coreos.com` API exists.
+pub enum MonitorMode {
+    /// Create one when the cluster serves that kind (`monitoring.coreos.com/v1`).
     #[default]
     Auto,
     /// Always create one; the FinanceTracker is Degraded if the API does not exist.
@@ -445,11 +446,18 @@ pub struct MonitoringSpec {
     /// Create a Prometheus Operator ServiceMonitor for the API and ML worker: `Auto` when
     /// the cluster has that API, `Enabled` always (Degraded without the API), `Disabled` never.
     #[serde(default)]
-    pub service_monitor: ServiceMonitorMode,
+    pub service_monitor: MonitorMode,
     /// Labels on that ServiceMonitor, e.g. `release: kube-prometheus-stack`: what your
     /// Prometheus' `serviceMonitorSelector` picks ServiceMonitors by.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub service_monitor_labels: BTreeMap<String, String>,
+    /// Create a PrometheusRule with the platform's alerts (API errors and latency, the ML
+    /// queue, accuracy below the last promoted model's, a stuck experiment, PostgreSQL and
+    /// Redis down; the README has a runbook for each): `Auto` when the cluster has that API,
+    /// `Enabled` always (Degraded without the API), `Disabled` never. It carries
+    /// `serviceMonitorLabels` too, for your Prometheus' `ruleSelector`.
+    #[serde(default)]
+    pub prometheus_rule: MonitorMode,
     /// Namespace whose pods may scrape the API and ML worker through the NetworkPolicies.
     #[serde(default = "default_scrape_namespace")]
     #[schemars(length(min = 1, max = 63))]
@@ -461,8 +469,9 @@ impl Default for MonitoringSpec {
         Self {
             prometheus_url: None,
             pod_annotations: true,
-            service_monitor: ServiceMonitorMode::Auto,
+            service_monitor: MonitorMode::Auto,
             service_monitor_labels: BTreeMap::new(),
+            prometheus_rule: MonitorMode::Auto,
             scrape_namespace: default_scrape_namespace(),
         }
     }

@@ -33,7 +33,7 @@ use super::volumes::{self, Claim};
 use crate::apply;
 use crate::child::{Child, Kind};
 use crate::controller::Context;
-use crate::crd::finance_tracker::{ServiceMonitorMode, StoreMode};
+use crate::crd::finance_tracker::{MonitorMode, StoreMode};
 use crate::crd::{FinanceTracker, ModelExperiment};
 use crate::error::ReconcileError;
 use crate::model_experiment::variants::{self, Variants};
@@ -114,8 +114,8 @@ pub async fn reconcile(
 /// What the dereference step found in the cluster.
 #[derive(Debug, Clone)]
 pub struct World {
-    /// Whether the cluster serves Prometheus Operator ServiceMonitors.
-    pub monitor_api: bool,
+    /// Which Prometheus Operator kinds the cluster serves.
+    pub monitoring: MonitoringApis,
     /// This instance's children that exist, of every managed kind.
     pub observed: Vec<(Kind, DynamicObject)>,
     /// The user's own Secrets the spec names that exist, with their values.
@@ -131,10 +131,10 @@ async fn dereference(
     ft: &FinanceTracker,
     names: &Names,
 ) -> Result<World, ReconcileError> {
-    let monitor_api = service_monitor_api(&ctx.client).await;
+    let monitoring = monitoring_apis(&ctx.client).await;
     Ok(World {
-        monitor_api,
-        observed: observe(ctx, names, monitor_api).await?,
+        monitoring,
+        observed: observe(ctx, names, monitoring).await?,
         referenced: read_referenced(ctx, ft).await?,
         claims: list_claims(ctx, names).await?,
         variants: variants::variants(ft, &list_experiments(ctx, &names.namespace).await?),
@@ -204,14 +204,29 @@ pub fn invalid(ft: &FinanceTracker, names: &Names, world: &World) -> Option<(Tro
     let missing = validate::references(ft, &world.referenced);
     let only_missing = problems.is_empty() && !missing.is_empty();
     problems.extend(missing);
-    if ft.spec.monitoring.service_monitor == ServiceMonitorMode::Enabled && !world.monitor_api {
-        problems.push(Problem {
-            field: "spec.monitoring.serviceMonitor".to_owned(),
-            message:
-                "Enabled, but the cluster has no monitoring.coreos.com/v1 ServiceMonitor API: \
-                      install the Prometheus Operator, or set Auto or Disabled"
-                    .to_owned(),
-        });
+    for (field, mode, served, kind) in [
+        (
+            "spec.monitoring.serviceMonitor",
+            ft.spec.monitoring.service_monitor,
+            world.monitoring.service_monitors,
+            "ServiceMonitor",
+        ),
+        (
+            "spec.monitoring.prometheusRule",
+            ft.spec.monitoring.prometheus_rule,
+            world.monitoring.prometheus_rules,
+            "PrometheusRule",
+        ),
+    ] {
+        if mode == MonitorMode::Enabled && !served {
+            problems.push(Problem {
+                field: field.to_owned(),
+                message: format!(
+                    "Enabled, but the cluster has no monitoring.coreos.com/v1 {kind} API: \
+                     install the Prometheus Operator, or set Auto or Disabled"
+                ),
+            });
+        }
     }
     if problems.is_empty() {
         return None;
@@ -299,8 +314,10 @@ pub fn design(
         images: &images,
         credentials: &credentials,
         rollout: &rollout,
-        service_monitor: world.monitor_api
-            && ft.spec.monitoring.service_monitor != ServiceMonitorMode::Disabled,
+        service_monitor: world.monitoring.service_monitors
+            && ft.spec.monitoring.service_monitor != MonitorMode::Disabled,
+        prometheus_rule: world.monitoring.prometheus_rules
+            && ft.spec.monitoring.prometheus_rule != MonitorMode::Disabled,
         variants: &world.variants,
     });
     Design {
@@ -315,11 +332,11 @@ pub fn design(
 async fn observe(
     ctx: &Context,
     names: &Names,
-    monitor_api: bool,
+    monitoring: MonitoringApis,
 ) -> Result<Vec<(Kind, DynamicObject)>, ReconcileError> {
     let mut observed = Vec::new();
     for kind in Kind::ALL {
-        if kind == Kind::ServiceMonitor && !monitor_api {
+        if !monitoring.serves(kind) {
             continue;
         }
         for object in apply::list(
@@ -414,17 +431,38 @@ fn describe(which: Generated) -> &'static str {
     }
 }
 
-/// Whether the cluster serves Prometheus Operator ServiceMonitors. An error counts as no:
-/// the operator then neither creates nor sweeps them, so a blip deletes nothing.
-async fn service_monitor_api(client: &kube::Client) -> bool {
+/// Which Prometheus Operator kinds the cluster serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MonitoringApis {
+    pub service_monitors: bool,
+    pub prometheus_rules: bool,
+}
+
+impl MonitoringApis {
+    /// Whether children of `kind` can exist (every built-in kind can).
+    pub fn serves(self, kind: Kind) -> bool {
+        match kind {
+            Kind::ServiceMonitor => self.service_monitors,
+            Kind::PrometheusRule => self.prometheus_rules,
+            _ => true,
+        }
+    }
+}
+
+/// Which Prometheus Operator kinds the cluster serves. An error counts as none: the
+/// operator then neither creates nor sweeps them, so a blip deletes nothing.
+async fn monitoring_apis(client: &kube::Client) -> MonitoringApis {
     match client
         .list_api_group_resources("monitoring.coreos.com/v1")
         .await
     {
-        Ok(list) => list.resources.iter().any(|r| r.name == "servicemonitors"),
+        Ok(list) => MonitoringApis {
+            service_monitors: list.resources.iter().any(|r| r.name == "servicemonitors"),
+            prometheus_rules: list.resources.iter().any(|r| r.name == "prometheusrules"),
+        },
         Err(e) => {
-            tracing::debug!(error = %e, "no ServiceMonitor API");
-            false
+            tracing::debug!(error = %e, "no monitoring.coreos.com API");
+            MonitoringApis::default()
         }
     }
 }

@@ -15,11 +15,14 @@ use crate::crd::finance_tracker::FinanceTracker;
 use crate::crd::model_experiment::{ExperimentPhase, ModelExperiment};
 
 /// The model the FinanceTracker's own ML worker Deployment serves.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Serving {
     pub version: String,
     /// A promoted candidate's own image; `None`: the FinanceTracker's worker image.
     pub image: Option<String>,
+    /// The accuracy last measured before its promotion, when it was promoted (the floor
+    /// of the accuracy alert).
+    pub accuracy: Option<f64>,
 }
 
 /// The candidate running beside it during an experiment.
@@ -33,7 +36,7 @@ pub struct Candidate {
     pub weight: u8,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Variants {
     pub serving: Serving,
     pub candidate: Option<Candidate>,
@@ -83,6 +86,7 @@ pub fn variants(ft: &FinanceTracker, experiments: &[Arc<ModelExperiment>]) -> Va
     let mut serving = Serving {
         version: ft.spec.ml_worker.model_version.clone(),
         image: None,
+        accuracy: None,
     };
     let mut mine: Vec<&ModelExperiment> = experiments
         .iter()
@@ -99,6 +103,12 @@ pub fn variants(ft: &FinanceTracker, experiments: &[Arc<ModelExperiment>]) -> Va
             serving = Serving {
                 version: me.spec.candidate.version.clone(),
                 image: me.spec.candidate.image.clone(),
+                accuracy: me.status.as_ref().and_then(|s| {
+                    s.measurements
+                        .iter()
+                        .find(|m| m.metric == "accuracy")
+                        .and_then(|m| m.value)
+                }),
             };
         }
     }

@@ -174,10 +174,10 @@ fn the_role_grants_exactly_the_kinds_the_operator_manages() {
     let grants = grants(&rendered, "ClusterRole");
     for kind in Kind::ALL {
         let resource = kind.api_resource();
-        // Listed and applied each reconcile; watched unless it is a ServiceMonitor (not
-        // every cluster has them); deleted when swept; Secrets the spec names are read.
+        // Listed and applied each reconcile; watched unless it is a Prometheus Operator
+        // kind (not every cluster has them); deleted when swept; Secrets the spec names are read.
         let mut verbs: BTreeSet<&str> = ["list", "create", "patch"].into();
-        if kind != Kind::ServiceMonitor {
+        if kind != Kind::ServiceMonitor && kind != Kind::PrometheusRule {
             verbs.insert("watch");
         }
         if kind.swept() {

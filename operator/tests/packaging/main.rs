@@ -5,5 +5,6 @@
 
 mod chart;
 mod custom_resources;
+mod monitoring;
 mod nginx;
 mod tools;

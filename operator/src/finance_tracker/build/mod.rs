@@ -2,6 +2,7 @@
 //! (credentials, the rollout decision, whether ServiceMonitors exist) to every child
 //! object the FinanceTracker should have, fully specified, in apply order.
 
+mod alerts;
 mod api;
 mod auth;
 mod ingress;
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, LocalObjectReference, PodSpec, Volume};
 
+pub use alerts::rule_groups;
 pub use api::CONFIG_DIGEST;
 pub use ingress::url;
 pub use web::{CONFIG_KEY as NGINX_CONFIG_KEY, nginx_conf};
@@ -40,6 +42,8 @@ pub struct Plan<'a> {
     pub rollout: &'a Rollout,
     /// Create a ServiceMonitor (the API exists and the spec does not disable it).
     pub service_monitor: bool,
+    /// Create a PrometheusRule (likewise).
+    pub prometheus_rule: bool,
     /// The model the own workers serve, and an experiment's candidate beside them.
     pub variants: &'a Variants,
 }
@@ -111,6 +115,7 @@ pub fn desired(plan: &Plan<'_>) -> Vec<Child> {
     children.extend(network_policies::children(plan));
     children.extend(ingress::children(plan));
     children.extend(monitoring::children(plan));
+    children.extend(alerts::children(plan));
     children.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
     children
 }
@@ -123,7 +128,7 @@ mod tests {
     use crate::child::Kind;
     use crate::crd::FinanceTracker;
     use crate::crd::finance_tracker::{
-        DeletionPolicy, IngressSpec, SecretKeyRef, ServiceMonitorMode, StoreMode,
+        DeletionPolicy, IngressSpec, MonitorMode, SecretKeyRef, StoreMode,
     };
     use crate::finance_tracker::credentials::{self, Generated};
     use crate::finance_tracker::images;
@@ -168,6 +173,7 @@ mod tests {
             credentials: &credentials,
             rollout: &rollout,
             service_monitor,
+            prometheus_rule: service_monitor,
             variants: &variants,
         })
     }
@@ -688,7 +694,7 @@ mod tests {
             false
         )));
         let mut off = FinanceTrackerSpec::default();
-        off.monitoring.service_monitor = ServiceMonitorMode::Disabled;
+        off.monitoring.service_monitor = MonitorMode::Disabled;
         // Disabled is decided before building: the plan says no ServiceMonitor.
         assert!(!has_monitor(children_of(off, false)));
     }
