@@ -468,7 +468,7 @@ fn record(
     next.measurements = measured.iter().map(|(m, _)| m.clone()).collect();
 }
 
-/// Waits (phase Pending) with a Degraded condition saying why.
+/// Waits, its phase unchanged, with a Degraded condition saying why.
 async fn block(
     ctx: &Context,
     me: &ModelExperiment,
@@ -476,8 +476,8 @@ async fn block(
     reason: &'static str,
     message: String,
 ) -> Result<Requeue, ReconcileError> {
+    // The phase stays: one never admitted gets no workers until what blocks it is gone.
     let next = ModelExperimentStatus {
-        phase: Some(previous.phase.unwrap_or(ExperimentPhase::Pending)),
         message: Some(message.clone()),
         ..previous.clone()
     };
@@ -616,4 +616,129 @@ async fn write_raw(
         publish_about(ctx, &me.object_ref(&()), type_, reason, note).await;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::apps::v1::{DeploymentCondition, DeploymentSpec, DeploymentStatus};
+    use k8s_openapi::api::core::v1::{Container, EnvVar, PodSpec, PodTemplateSpec};
+
+    use super::*;
+
+    fn deployment(version: &str, ready: i32, gave_up: bool) -> Deployment {
+        Deployment {
+            metadata: kube::core::ObjectMeta {
+                generation: Some(2),
+                ..Default::default()
+            },
+            spec: Some(DeploymentSpec {
+                replicas: Some(2),
+                template: PodTemplateSpec {
+                    metadata: None,
+                    spec: Some(PodSpec {
+                        containers: vec![Container {
+                            env: Some(vec![EnvVar {
+                                name: "MODEL_VERSION".to_owned(),
+                                value: Some(version.to_owned()),
+                                value_from: None,
+                            }]),
+                            ..Container::default()
+                        }],
+                        ..PodSpec::default()
+                    }),
+                },
+                ..DeploymentSpec::default()
+            }),
+            status: Some(DeploymentStatus {
+                observed_generation: Some(2),
+                ready_replicas: Some(ready),
+                updated_replicas: Some(ready),
+                conditions: gave_up.then(|| {
+                    vec![DeploymentCondition {
+                        type_: "Progressing".to_owned(),
+                        status: "False".to_owned(),
+                        reason: Some("ProgressDeadlineExceeded".to_owned()),
+                        ..DeploymentCondition::default()
+                    }]
+                }),
+                ..DeploymentStatus::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn the_candidates_workers_start_are_ready_or_gave_up() {
+        assert_eq!(workers(None), Workers::Starting);
+        assert_eq!(workers(Some(&deployment("v", 0, false))), Workers::Starting);
+        assert_eq!(workers(Some(&deployment("v", 1, false))), Workers::Ready);
+        assert_eq!(
+            workers(Some(&deployment("v", 0, true))),
+            Workers::Broken,
+            "never ready: the version is not in the image"
+        );
+    }
+
+    #[test]
+    fn a_promotion_is_complete_once_every_serving_pod_runs_the_candidate() {
+        assert!(serving(Some(&deployment("int8", 2, false)), "int8"));
+        assert!(
+            !serving(Some(&deployment("int8", 1, false)), "int8"),
+            "half rolled"
+        );
+        assert!(!serving(Some(&deployment("fp32", 2, false)), "int8"));
+        assert!(!serving(None, "int8"));
+    }
+
+    #[test]
+    fn a_status_round_trips_through_the_decisions_view() {
+        let status = ModelExperimentStatus {
+            phase: Some(ExperimentPhase::Paused),
+            weight: 50,
+            failed_checks: 1,
+            inconclusive_checks: 3,
+            analysis_generation: Some(4),
+            since: Some("2027-01-15T08:00:00Z".to_owned()),
+            ..ModelExperimentStatus::default()
+        };
+        let progress = progress_of(&status);
+        assert_eq!(progress.phase, Phase::Paused);
+        assert_eq!(
+            (
+                progress.weight,
+                progress.failed_checks,
+                progress.inconclusive_checks
+            ),
+            (50, 1, 3)
+        );
+        assert_eq!(progress.generation, 4);
+        let decision = Decision {
+            action: Action::Hold {
+                reason: "r".to_owned(),
+            },
+            progress: progress.clone(),
+        };
+        let back = status_after(&status, &decision, "r".to_owned());
+        assert_eq!(back.since, status.since);
+        assert_eq!(back.phase, status.phase);
+        // The decision's Promoted is Promoting until the serving workers run it.
+        let promote = Decision {
+            action: Action::Promote,
+            progress: Progress {
+                phase: Phase::Promoted,
+                ..progress
+            },
+        };
+        assert_eq!(
+            status_after(&status, &promote, String::new()).phase,
+            Some(ExperimentPhase::Promoting)
+        );
+        let promoting = ModelExperimentStatus {
+            phase: Some(ExperimentPhase::Promoted),
+            ..status
+        };
+        assert_eq!(
+            status_after(&promoting, &promote, String::new()).phase,
+            Some(ExperimentPhase::Promoted)
+        );
+    }
 }

@@ -365,3 +365,91 @@ async fn restarted_then_held(running: &Running, prometheus: &mut Prometheus) {
     let ft = running.finance_tracker("third").await.expect("ft");
     assert_ne!(ft.status.and_then(|s| s.phase), Some(Phase::Degraded));
 }
+
+#[tokio::test]
+async fn experiments_that_cannot_run_wait_or_fail_with_a_reason_and_move_no_traffic() {
+    let running = Running::start().await;
+    let experiments = running.api::<ModelExperiment>();
+    let reason = |name: &'static str| {
+        let running = &running;
+        async move {
+            let status = status_of(running, name).await?;
+            status
+                .conditions
+                .iter()
+                .find(|c| c.type_ == "Degraded" && c.status == "True")
+                .map(|c| (c.reason.clone(), c.message.clone()))
+        }
+    };
+
+    // Its FinanceTracker does not exist.
+    experiments
+        .create(
+            &PostParams::default(),
+            &experiment("orphan", "nowhere", &[50]),
+        )
+        .await
+        .expect("create");
+    let (why, message) = eventually_within("the orphan says why", LONG, || reason("orphan")).await;
+    assert_eq!(why, "FinanceTrackerMissing");
+    assert!(message.contains("nowhere"), "{message}");
+
+    // A FinanceTracker without a Prometheus to measure with.
+    let mut spec = FinanceTrackerSpec::default();
+    BASELINE.clone_into(&mut spec.ml_worker.model_version);
+    running.create("home", spec).await;
+    running.bring_up("home").await;
+    experiments
+        .create(&PostParams::default(), &experiment("first", "home", &[50]))
+        .await
+        .expect("create");
+    let (why, _) = eventually_within("the first says why", LONG, || reason("first")).await;
+    assert_eq!(why, "NoPrometheus");
+
+    // A second experiment on the same FinanceTracker waits for the first.
+    experiments
+        .create(&PostParams::default(), &experiment("second", "home", &[50]))
+        .await
+        .expect("create");
+    let (why, message) = eventually_within("the second says why", LONG, || reason("second")).await;
+    assert_eq!(why, "AnotherExperimentRuns");
+    assert!(message.contains("first"), "{message}");
+
+    // A baseline that is not what the FinanceTracker serves (it serves the default).
+    let mut away = FinanceTrackerSpec::default();
+    away.monitoring.prometheus_url = Some("http://127.0.0.1:9/".to_owned());
+    running.create("away", away).await;
+    running.bring_up("away").await;
+    experiments
+        .create(&PostParams::default(), &experiment("wrong", "away", &[50]))
+        .await
+        .expect("create");
+    let (why, message) =
+        eventually_within("the wrong one says why", LONG, || reason("wrong")).await;
+    assert_eq!(why, "BaselineNotServing");
+    assert!(message.contains(BASELINE), "{message}");
+    for name in ["orphan", "first", "second", "wrong"] {
+        let status = status_of(&running, name).await.expect("status");
+        assert_eq!(status.phase, None, "{name} was never admitted");
+        assert_eq!(status.weight, 0);
+    }
+
+    // None of them moved any traffic or started any worker.
+    for ft in ["home", "away"] {
+        let served = routing(&running, ft).await;
+        assert_eq!(
+            served["routes"].as_array().map(Vec::len),
+            Some(1),
+            "{served}"
+        );
+        assert!(
+            running
+                .api::<Deployment>()
+                .get_opt(&format!("{ft}-ml-candidate"))
+                .await
+                .expect("get")
+                .is_none()
+        );
+    }
+    drop(running.stop().await);
+}
