@@ -333,15 +333,7 @@ async fn finish_promotion(
         )),
         ..previous.clone()
     };
-    ctx.metrics
-        .experiment
-        .outcomes
-        .with_label_values(&[
-            &me.namespace().unwrap_or_default(),
-            &me.name_any(),
-            "promoted",
-        ])
-        .inc();
+    count_outcome(ctx, me, "promoted");
     write(ctx, me, previous, promoted, Some("Promoted")).await?;
     Ok(Requeue::requeue(crate::finance_tracker::reconcile::RESYNC))
 }
@@ -406,11 +398,7 @@ async fn judge(
         _ => None,
     } && previous.phase != next.phase
     {
-        ctx.metrics
-            .experiment
-            .outcomes
-            .with_label_values(&[&namespace, &me.name_any(), outcome])
-            .inc();
+        count_outcome(ctx, me, outcome);
     }
     write(ctx, me, previous, next, event).await?;
     let interval = Duration::from_secs(u64::from(me.spec.analysis.interval_seconds));
@@ -424,6 +412,15 @@ async fn judge(
         }
         _ => Requeue::requeue(interval),
     })
+}
+
+/// Counts how an experiment ended (`financetracker_operator_experiment_outcomes_total`).
+fn count_outcome(ctx: &Context, me: &ModelExperiment, outcome: &str) {
+    ctx.metrics
+        .experiment
+        .outcomes
+        .with_label_values(&[&me.namespace().unwrap_or_default(), &me.name_any(), outcome])
+        .inc();
 }
 
 /// Puts this interval's measurements into the status and the metrics.
@@ -510,15 +507,7 @@ async fn fail(
         ..previous.clone()
     };
     if previous.phase != Some(ExperimentPhase::Failed) {
-        ctx.metrics
-            .experiment
-            .outcomes
-            .with_label_values(&[
-                &me.namespace().unwrap_or_default(),
-                &me.name_any(),
-                "failed",
-            ])
-            .inc();
+        count_outcome(ctx, me, "failed");
     }
     write(ctx, me, previous, next, Some("Failed")).await?;
     Ok(Requeue::requeue(crate::finance_tracker::reconcile::RESYNC))

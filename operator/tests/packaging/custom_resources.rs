@@ -42,6 +42,25 @@ fn admission_errors(schema: &Value, object: &Value) -> Vec<String> {
     errors
 }
 
+/// Every `kind` in `operator/tests/chart/<dir>` (at least `min` files) is refused at
+/// admission with the error its first line (`# expect: …`) names.
+fn refused_with_reason(kind: &str, dir: &str, min: usize) {
+    let schema = schema_of(kind);
+    let files = yaml_files(&repo().join("operator/tests/chart").join(dir));
+    assert!(files.len() >= min, "{} files in {dir}", files.len());
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        let object = &of_kind(&text, kind)[0];
+        let errors = admission_errors(&schema, object);
+        let expected = expectation(&file);
+        assert!(
+            errors.iter().any(|e| e.contains(&expected)),
+            "{}: expected {expected:?} in {errors:#?}",
+            file.display()
+        );
+    }
+}
+
 fn finance_trackers(text: &str) -> Vec<Value> {
     of_kind(text, "FinanceTracker")
 }
@@ -87,19 +106,7 @@ fn the_finance_tracker_the_chart_creates_is_admitted() {
 
 #[test]
 fn bad_finance_trackers_are_refused_with_the_reason() {
-    let schema = schema();
-    let files = yaml_files(&repo().join("operator/tests/chart/invalid-finance-trackers"));
-    assert!(files.len() >= 5);
-    for file in files {
-        let object = &finance_trackers(&std::fs::read_to_string(&file).expect("read"))[0];
-        let errors = admission_errors(&schema, object);
-        let expected = expectation(&file);
-        assert!(
-            errors.iter().any(|e| e.contains(&expected)),
-            "{}: expected {expected:?} in {errors:#?}",
-            file.display()
-        );
-    }
+    refused_with_reason("FinanceTracker", "invalid-finance-trackers", 5);
 }
 
 #[test]
@@ -122,18 +129,5 @@ fn the_example_experiments_are_admitted_and_measurable() {
 
 #[test]
 fn bad_experiments_are_refused_with_the_reason() {
-    let schema = schema_of("ModelExperiment");
-    let files = yaml_files(&repo().join("operator/tests/chart/invalid-model-experiments"));
-    assert!(files.len() >= 6);
-    for file in files {
-        let text = std::fs::read_to_string(&file).expect("read");
-        let object = &of_kind(&text, "ModelExperiment")[0];
-        let errors = admission_errors(&schema, object);
-        let expected = expectation(&file);
-        assert!(
-            errors.iter().any(|e| e.contains(&expected)),
-            "{}: expected {expected:?} in {errors:#?}",
-            file.display()
-        );
-    }
+    refused_with_reason("ModelExperiment", "invalid-model-experiments", 6);
 }

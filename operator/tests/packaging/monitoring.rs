@@ -24,6 +24,15 @@ fn promtool(args: &[&str], dir: &std::path::Path) -> std::process::Output {
         })
 }
 
+fn alert_names(groups: &serde_json::Value) -> Vec<&str> {
+    groups["groups"][0]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["alert"].as_str())
+        .collect()
+}
+
 #[test]
 fn the_alerts_pass_promtool_check_and_their_unit_tests() {
     let mut ft = FinanceTracker::new("home", FinanceTrackerSpec::default());
@@ -51,12 +60,7 @@ fn the_alerts_pass_promtool_check_and_their_unit_tests() {
     let tested = promtool(&["test", "rules", "tests.yaml"], &dir);
     assert!(tested.status.success(), "{}", text(&tested));
 
-    let names: Vec<&str> = groups["groups"][0]["rules"]
-        .as_array()
-        .expect("rules")
-        .iter()
-        .filter_map(|r| r["alert"].as_str())
-        .collect();
+    let names = alert_names(&groups);
     let readme = std::fs::read_to_string(repo().join("README.md")).expect("README");
     for name in &names {
         assert!(
@@ -80,12 +84,7 @@ fn without_a_promotion_there_is_no_accuracy_floor_and_external_stores_are_not_wa
         accuracy: None,
     };
     let groups = rule_groups(&Names::new(&ft), &ft.spec, &serving);
-    let names: Vec<&str> = groups["groups"][0]["rules"]
-        .as_array()
-        .expect("rules")
-        .iter()
-        .filter_map(|r| r["alert"].as_str())
-        .collect();
+    let names = alert_names(&groups);
     assert!(
         !names.contains(&"FinanceTrackerAccuracyDropped"),
         "{names:?}"
