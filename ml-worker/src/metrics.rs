@@ -71,4 +71,19 @@ impl MlMetrics {
         metrics.register(Box::new(ml.batch_size.clone()));
         ml
     }
+
+    /// Exports `version`'s series at zero from the start. A series that first appears
+    /// with its first increment is first scraped at that value, and `increase()` counts
+    /// nothing before a series' first sample: the feedback arriving before the first
+    /// scrape would be missing from a ModelExperiment's accuracy.
+    pub fn start_at_zero(&self, version: &str) {
+        for outcome in ["accepted", "corrected"] {
+            self.feedback.with_label_values(&[version, outcome]);
+        }
+        for outcome in ["applied", "suggested", "none"] {
+            self.predictions.with_label_values(&[version, outcome]);
+        }
+        self.inference_seconds.with_label_values(&[version]);
+        self.batch_size.with_label_values(&[version]);
+    }
 }

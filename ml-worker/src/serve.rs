@@ -53,9 +53,11 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         Duration::from_secs(3),
     ));
     let metrics = Arc::new(Metrics::new("ml"));
+    let ml_metrics = MlMetrics::register(&metrics);
+    ml_metrics.start_at_zero(&config.model_version);
     let state = routes::WorkerState {
         ledgers,
-        metrics: MlMetrics::register(&metrics),
+        metrics: ml_metrics,
     };
 
     // The queue gets its own Redis connection: its blocking reads must not delay the
