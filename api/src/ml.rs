@@ -10,19 +10,26 @@
 //! During a ModelExperiment the routing file (the operator's `<name>-ml-routing` ConfigMap,
 //! mounted; `ML_ROUTING_FILE`) names a worker per model version and their weights. Each
 //! ledger goes to one version by a stable hash (`contracts::model_routing`), and feedback
-//! goes to the worker of the version that made the prediction. The file is read again every
-//! few seconds, so a new weight applies without a restart; an unreadable or broken file
-//! keeps the routing last read (and is logged), and without any, the configured worker
-//! categorises everything.
+//! goes to the worker of the version that made the prediction. A ledger routed to a variant
+//! with workers of its own (the candidate) has its queued categorisations on that variant's
+//! stream (`ft:ml:queue:<version>`), which only those workers read; once no route reads a
+//! stream any more (the candidate rolled back or promoted), its entries are moved to the
+//! streams their ledgers are routed to now, so nothing queued is left behind. The file is
+//! read again every few seconds, so a new weight applies without a restart; an unreadable or
+//! broken file keeps the routing last read (and is logged), and without any, the configured
+//! worker categorises everything.
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use contracts::model_routing::ModelRouting;
+use contracts::model_routing::{ModelRouting, Route};
 
 use contracts::categorization::{
     CategorizeRequest, CategorizeResponse, FeedbackRequest, Item, Outcome, Suggestion,
+};
+use contracts::categorization::{
+    QUEUE_IDS_FIELD, QUEUE_LEDGER_FIELD, QUEUE_VERSIONS_KEY, queue_stream_of,
 };
 use service_kit::stores::LazyRedis;
 use uuid::Uuid;
@@ -56,10 +63,14 @@ pub fn worker_for(
     base: Option<&str>,
     ledger: Uuid,
 ) -> Option<String> {
-    routing
-        .and_then(|r| r.route_for(ledger))
-        .and_then(|route| route.url.clone())
-        .or_else(|| base.map(str::to_owned))
+    worker_at(routing.and_then(|r| r.route_for(ledger)), base)
+}
+
+/// Pure: `route`'s own workers, else `base`, without a trailing slash.
+fn worker_at(route: Option<&Route>, base: Option<&str>) -> Option<String> {
+    route
+        .and_then(|route| route.url.as_deref())
+        .or(base)
         .map(|b| b.trim_end_matches('/').to_owned())
 }
 
@@ -70,19 +81,70 @@ pub fn worker_of(
     base: Option<&str>,
     version: Option<&str>,
 ) -> Option<String> {
-    routing
+    let route = routing
         .zip(version)
-        .and_then(|(r, v)| r.routes.iter().find(|route| route.version == v))
-        .and_then(|route| route.url.clone())
-        .or_else(|| base.map(str::to_owned))
-        .map(|b| b.trim_end_matches('/').to_owned())
+        .and_then(|(r, v)| r.routes.iter().find(|route| route.version == v));
+    worker_at(route, base)
+}
+
+/// Pure: the version whose own stream holds `ledger`'s queued categorisations (its route
+/// has workers of its own), or `None` for the serving workers' stream, `ft:ml:queue`.
+pub fn queue_version(routing: Option<&ModelRouting>, ledger: Uuid) -> Option<&str> {
+    routing
+        .and_then(|r| r.route_for(ledger))
+        .filter(|route| route.url.is_some())
+        .map(|route| route.version.as_str())
+}
+
+/// Pure: the versions among `used` (streams written to) that no route reads any more.
+pub fn orphaned<'a>(routing: Option<&ModelRouting>, used: &'a [String]) -> Vec<&'a str> {
+    let read = |version: &str| {
+        routing.is_some_and(|r| {
+            r.routes
+                .iter()
+                .any(|route| route.version == version && route.url.is_some())
+        })
+    };
+    used.iter()
+        .map(String::as_str)
+        .filter(|version| !read(version))
+        .collect()
+}
+
+/// Entries moved per round trip when a retired variant's stream is emptied.
+const REHOME_BATCH: usize = 500;
+
+/// Adds an entry of `fields` (field, value, ...) to `version`'s stream (`None`: the serving
+/// workers'), and `version` to the set of streams written to.
+fn add_entry(
+    pipeline: &mut redis::Pipeline,
+    version: Option<&str>,
+    fields: impl redis::ToRedisArgs,
+) {
+    let stream = version.map_or_else(|| QUEUE.to_owned(), queue_stream_of);
+    pipeline
+        .cmd("XADD")
+        .arg(&stream)
+        .arg("MAXLEN")
+        .arg("~")
+        .arg(1_000_000)
+        .arg("*")
+        .arg(fields)
+        .ignore();
+    if let Some(version) = version {
+        pipeline
+            .cmd("SADD")
+            .arg(QUEUE_VERSIONS_KEY)
+            .arg(version)
+            .ignore();
+    }
 }
 
 /// Pure: the routing in a file's text, or why it cannot be used.
 pub fn parse_routing(text: &str) -> Result<ModelRouting, String> {
     let routing: ModelRouting =
         serde_json::from_str(text).map_err(|e| format!("not a model routing: {e}"))?;
-    let total: u32 = routing.routes.iter().map(|r| u32::from(r.weight)).sum();
+    let total = routing.total_weight();
     if total != 100 {
         return Err(format!("the weights sum to {total}, not 100"));
     }
@@ -139,12 +201,77 @@ impl MlClient {
         };
         let mut last = None;
         read(&mut last);
+        let client = self.clone();
         tokio::spawn(async move {
             loop {
+                client.rehome_queues().await;
                 tokio::time::sleep(every).await;
                 read(&mut last);
             }
         });
+    }
+
+    /// Moves the entries of every stream no route reads any more (a candidate's, once it is
+    /// rolled back or promoted) to the streams their ledgers are routed to now. Entries a
+    /// worker took and did not finish are moved too. Two API replicas moving at once may
+    /// queue an entry twice, which the workers' conditional writes make harmless; a failure
+    /// is logged and tried again at the next reading of the routing.
+    pub async fn rehome_queues(&self) {
+        match self.try_rehome_queues().await {
+            Ok(0) => {}
+            Ok(moved) => {
+                tracing::info!(
+                    moved,
+                    "queued categorisations moved to their variant's stream"
+                );
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot move queued categorisations off a retired variant's stream");
+            }
+        }
+    }
+
+    async fn try_rehome_queues(&self) -> Result<usize, String> {
+        let used: Vec<String> = self
+            .redis
+            .query(redis::cmd("SMEMBERS").arg(QUEUE_VERSIONS_KEY))
+            .await?;
+        let routing = self.routing();
+        let mut moved = 0;
+        for version in orphaned(routing.as_ref(), &used) {
+            let stream = queue_stream_of(version);
+            loop {
+                let entries: Vec<service_kit::streams::Entry> = self
+                    .redis
+                    .query(
+                        redis::cmd("XRANGE")
+                            .arg(&stream)
+                            .arg("-")
+                            .arg("+")
+                            .arg("COUNT")
+                            .arg(REHOME_BATCH),
+                    )
+                    .await?;
+                if entries.is_empty() {
+                    break;
+                }
+                let mut pipeline = redis::pipe();
+                pipeline.atomic();
+                for (_, flat) in &entries {
+                    let ledger = service_kit::streams::fields(flat)
+                        .get(QUEUE_LEDGER_FIELD)
+                        .and_then(|l| l.parse().ok());
+                    // An entry without a ledger goes where the workers drop malformed ones.
+                    let version = ledger.and_then(|l| queue_version(routing.as_ref(), l));
+                    add_entry(&mut pipeline, version, flat);
+                }
+                let ids: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
+                pipeline.cmd("XDEL").arg(&stream).arg(&ids).ignore();
+                self.redis.pipeline::<()>(&pipeline).await?;
+                moved += entries.len();
+            }
+        }
+        Ok(moved)
     }
 
     fn routing(&self) -> Option<ModelRouting> {
@@ -191,20 +318,19 @@ impl MlClient {
             return;
         }
         let ledger_id = ledger.to_string();
+        let routing = self.routing();
+        let version = queue_version(routing.as_ref(), ledger);
         let mut pipeline = redis::pipe();
+        // Atomic: a version's entries are never on its stream without it in the set.
+        pipeline.atomic();
         for ids in contracts::categorization::queue_entries(transactions) {
-            pipeline
-                .cmd("XADD")
-                .arg(QUEUE)
-                .arg("MAXLEN")
-                .arg("~")
-                .arg(1_000_000)
-                .arg("*")
-                .arg(contracts::categorization::QUEUE_LEDGER_FIELD)
-                .arg(&ledger_id)
-                .arg(contracts::categorization::QUEUE_IDS_FIELD)
-                .arg(ids)
-                .ignore();
+            let fields = [
+                QUEUE_LEDGER_FIELD,
+                ledger_id.as_str(),
+                QUEUE_IDS_FIELD,
+                &ids,
+            ];
+            add_entry(&mut pipeline, version, &fields[..]);
         }
         if let Err(e) = self.redis.pipeline::<()>(&pipeline).await {
             tracing::warn!(error = %e, count = transactions.len(), "cannot queue transactions for categorisation");
@@ -390,6 +516,25 @@ mod tests {
             Some("http://serving:8090")
         );
         assert_eq!(worker_for(None, None, Uuid::nil()), None);
+    }
+
+    #[test]
+    fn a_candidates_households_queue_on_its_stream_until_no_route_reads_it() {
+        let routing = routing();
+        for n in 0..200u128 {
+            let ledger = Uuid::from_u128(n);
+            let version = routing.route_for(ledger).expect("routed").version.as_str();
+            let expected = (version == "int8").then_some("int8");
+            assert_eq!(queue_version(Some(&routing), ledger), expected, "{ledger}");
+        }
+        assert_eq!(queue_version(None, Uuid::nil()), None);
+        let used = vec!["int8".to_owned(), "fp32".to_owned(), "retired".to_owned()];
+        assert_eq!(
+            orphaned(Some(&routing), &used),
+            ["fp32", "retired"],
+            "only the candidate's workers read a stream of their own"
+        );
+        assert_eq!(orphaned(None, &used), ["int8", "fp32", "retired"]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The API follows the model routing file (the operator's routing ConfigMap, mounted)
 //! without a restart: two real ML workers (INT8 and FP32, routers in this process, the real
 //! models, the same Postgres), the weights changed under a running API. Each household's
-//! transactions go to its variant's worker, and feedback to the worker that predicted.
+//! transactions go to its variant's worker, its queued ones to its variant's stream, and
+//! feedback to the worker that predicted.
 
 mod support;
 
@@ -10,7 +11,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use support::{Client, TestApi, ml_worker_of};
+use support::{Client, TestApi, ml_queued, ml_queued_on, ml_worker_of};
 use uuid::Uuid;
 
 const INT8: &str = "minilm-l6-v2-int8";
@@ -147,5 +148,58 @@ async fn a_routing_change_applies_without_a_restart_and_feedback_follows_the_pre
             assert_eq!(body["ml_model_version"], json!(expected), "{ledger}");
         }
     }
+
+    queued_on_the_variants_stream_until_it_is_retired(&api, &file).await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The candidate's worker is down: a household routed to it has its transaction queued on
+/// the candidate's own stream, not where the serving workers would take it. Once the
+/// candidate is gone from the routing (rolled back), the entry moves to the serving stream.
+/// (In the test above, so that no other routing-following API in this Redis moves it.)
+async fn queued_on_the_variants_stream_until_it_is_retired(api: &TestApi, file: &std::path::Path) {
+    write_routing(
+        file,
+        &json!([{"version": FP32, "weight": 100, "url": "http://127.0.0.1:9/"},
+                {"version": INT8, "weight": 0}]),
+    );
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (client, ledger) = api.user("Queued").await;
+    let (status, account) = client
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/accounts"),
+            json!({ "name": "Checking", "kind": "checking", "currency": "EUR" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{account}");
+    let (status, body) = client
+        .post(
+            &format!("/api/v1/ledgers/{ledger}/transactions"),
+            json!({ "account_id": account["id"], "date": "2026-11-02", "amount": "-12.00",
+                    "payee": "WOOLWORTHS" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["category_id"], Value::Null, "{body}");
+    let id = body["id"].as_str().expect("id").to_owned();
+    let candidate = contracts::categorization::queue_stream_of(FP32);
+    assert_eq!(ml_queued_on(&candidate, ledger).await, std::slice::from_ref(&id));
+    assert!(
+        ml_queued(ledger).await.is_empty(),
+        "not for the serving workers"
+    );
+
+    // Rolled back: the serving workers take everyone, and the queued entry with them.
+    write_routing(file, &json!([{"version": INT8, "weight": 100}]));
+    for _ in 0..50 {
+        if !ml_queued(ledger).await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(ml_queued(ledger).await, [id]);
+    assert!(
+        ml_queued_on(&candidate, ledger).await.is_empty(),
+        "moved, not copied"
+    );
 }

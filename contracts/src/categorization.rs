@@ -9,6 +9,17 @@ use uuid::Uuid;
 /// [`QUEUE_ENTRY_IDS`]), the workers consume them in one group. An entry with a single
 /// `transaction_id` field, as earlier versions wrote, is read as well.
 pub const QUEUE_STREAM: &str = "ft:ml:queue";
+
+/// The stream of a variant with workers of its own (a ModelExperiment's candidate): the
+/// queued categorisations of the households routed to it, which only its workers read.
+pub fn queue_stream_of(version: &str) -> String {
+    format!("{QUEUE_STREAM}:{version}")
+}
+
+/// The Redis set of the versions whose stream ([`queue_stream_of`]) the API has written to,
+/// so that a stream no route reads any more (the candidate rolled back or promoted) is found
+/// and its entries moved to the streams their ledgers are routed to now.
+pub const QUEUE_VERSIONS_KEY: &str = "ft:ml:queues";
 /// A queue entry's fields: its ledger, its transactions (see [`queue_entries`]), and the
 /// single transaction of an entry from an earlier version.
 pub const QUEUE_LEDGER_FIELD: &str = "ledger_id";

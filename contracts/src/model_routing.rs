@@ -34,11 +34,15 @@ pub struct Route {
 pub const BUCKETS: u32 = 10_000;
 
 impl ModelRouting {
+    /// The routes' weights summed: 100 in a usable routing.
+    pub fn total_weight(&self) -> u32 {
+        self.routes.iter().map(|r| u32::from(r.weight)).sum()
+    }
+
     /// The route of `ledger`, or `None` when the weights do not sum to 100 (a routing
     /// being written or a broken one: the caller uses the default version).
     pub fn route_for(&self, ledger: Uuid) -> Option<&Route> {
-        let total: u32 = self.routes.iter().map(|r| u32::from(r.weight)).sum();
-        if total != 100 {
+        if self.total_weight() != 100 {
             return None;
         }
         let bucket = bucket(self.experiment.as_deref().unwrap_or(""), ledger);

@@ -108,8 +108,9 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub queue_min_idle_seconds: u64,
 
-    /// The Redis stream of queued categorisation jobs. The API always queues on
-    /// `ft:ml:queue`; another name only isolates a worker (the crash tests use one each).
+    /// The Redis stream of queued categorisation jobs: `ft:ml:queue`, the serving workers';
+    /// a ModelExperiment's candidate reads `ft:ml:queue:<version>`, where the API queues its
+    /// households' jobs (the operator sets it). The tests give each worker its own.
     #[arg(long, env = "QUEUE_STREAM", default_value = contracts::categorization::QUEUE_STREAM)]
     pub queue_stream: String,
 

@@ -426,6 +426,11 @@ pub async fn all_published(pool: &PgPool, ledger: Uuid) {
 /// The transactions of `ledger` queued for the ML worker, among the newest 10,000 entries of
 /// its Redis stream (shared by every test, each with its own ledger).
 pub async fn ml_queued(ledger: Uuid) -> Vec<String> {
+    ml_queued_on(api::ml::QUEUE, ledger).await
+}
+
+/// The transaction ids of `ledger` queued on `stream`, newest first.
+pub async fn ml_queued_on(stream: &str, ledger: Uuid) -> Vec<String> {
     let client = redis::Client::open(testkit::stores::redis_url()).expect("redis url");
     let mut redis = client
         .get_multiplexed_async_connection()
@@ -433,7 +438,7 @@ pub async fn ml_queued(ledger: Uuid) -> Vec<String> {
         .expect("redis");
     // Newest first: [id, [field, value, ...]] per entry.
     let entries: Vec<(String, Vec<String>)> = redis::cmd("XREVRANGE")
-        .arg(api::ml::QUEUE)
+        .arg(stream)
         .arg("+")
         .arg("-")
         .arg("COUNT")

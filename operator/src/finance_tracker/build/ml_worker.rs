@@ -94,7 +94,10 @@ fn deployment(
     replicas: i32,
 ) -> k8s_openapi::api::apps::v1::Deployment {
     let (spec, names) = (plan.spec, plan.names);
-    let env = vec![
+    // The candidate's households' queued categorisations wait on a stream of its own.
+    let queue = (component == Component::MlCandidate)
+        .then(|| contracts::categorization::queue_stream_of(&version));
+    let mut env = vec![
         pod::env("LISTEN_ADDR", format!("0.0.0.0:{PORT}")),
         pod::env("MODEL_DIR", "/models"),
         pod::env("MODEL_VERSION", version),
@@ -103,6 +106,7 @@ fn deployment(
         pod::env_from_secret("REDIS_URL", &credentials::redis_url(spec, names)),
         pod::env("LOG_FORMAT", "json"),
     ];
+    env.extend(queue.map(|stream| pod::env("QUEUE_STREAM", stream)));
     let resources = pod::resources(spec.ml_worker.resources.as_ref(), "500m", "256Mi", "768Mi");
     let (container, tmp) = pod::service_container(
         "ml-worker",

@@ -552,6 +552,20 @@ mod tests {
         );
         assert_eq!(container["image"], "registry.example.com/ml:2");
         assert_eq!(
+            env(container, "QUEUE_STREAM")["value"],
+            "ft:ml:queue:minilm-l6-v2-fp32",
+            "its households' queued categorisations"
+        );
+        let serving = find(&children, Kind::Deployment, "home-ml-worker");
+        assert!(
+            serving["spec"]["template"]["spec"]["containers"][0]["env"]
+                .as_array()
+                .expect("env")
+                .iter()
+                .all(|e| e["name"] != "QUEUE_STREAM"),
+            "the serving workers read the common stream"
+        );
+        assert_eq!(
             candidate["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"],
             "ml-candidate",
             "the serving workers' Service never selects the candidate's pods"
