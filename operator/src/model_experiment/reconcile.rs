@@ -175,6 +175,16 @@ pub fn describe(action: &Action, candidate: &str) -> (&'static str, String) {
     }
 }
 
+/// What one reconcile saw of the experiment, worked out once for every step.
+struct Seen {
+    namespace: String,
+    generation: i64,
+    previous: ModelExperimentStatus,
+    /// The spec changed since the analysis began: it starts again.
+    spec_changed: bool,
+    now: Timestamp,
+}
+
 pub async fn reconcile(
     me: Arc<ModelExperiment>,
     ctx: Arc<Context>,
@@ -182,30 +192,23 @@ pub async fn reconcile(
     if me.metadata.deletion_timestamp.is_some() {
         return Ok(Requeue::await_change());
     }
-    let namespace = me.namespace().unwrap_or_default();
     let generation = me.metadata.generation.unwrap_or(0);
     let previous = me.status.clone().unwrap_or_default();
-    let now = Timestamp::now();
-    let finished = previous.phase.is_some_and(|p| !p.running());
-    let spec_changed = previous
-        .analysis_generation
-        .is_some_and(|g| g != generation);
-
-    let fts: Api<FinanceTracker> = Api::namespaced(ctx.client.clone(), &namespace);
-    let target = &me.spec.finance_tracker;
-    let Some(ft) = fts
-        .get_opt(target)
-        .await
-        .map_err(|e| ReconcileError::kube("read FinanceTracker", e))?
-    else {
-        let message = format!("FinanceTracker {target} does not exist in namespace {namespace}");
-        return block(&ctx, &me, &previous, "FinanceTrackerMissing", message).await;
+    let seen = Seen {
+        namespace: me.namespace().unwrap_or_default(),
+        generation,
+        spec_changed: previous
+            .analysis_generation
+            .is_some_and(|g| g != generation),
+        previous,
+        now: Timestamp::now(),
     };
-    let all = list_experiments(&ctx, &namespace).await?;
-    if finished && !spec_changed {
-        return write(&ctx, &me, &previous, previous.clone(), None).await;
-    }
-    if finished {
+    let (namespace, previous) = (&seen.namespace, &seen.previous);
+    // A finished experiment needs nothing from its FinanceTracker until its spec changes.
+    if previous.phase.is_some_and(|p| !p.running()) {
+        if !seen.spec_changed {
+            return write(&ctx, &me, previous, previous.clone(), None).await;
+        }
         // A changed spec starts a new analysis: back in line for the FinanceTracker.
         let restarted = ModelExperimentStatus {
             phase: Some(ExperimentPhase::Pending),
@@ -213,33 +216,45 @@ pub async fn reconcile(
             message: Some("the spec changed: a new analysis starts".to_owned()),
             ..ModelExperimentStatus::default()
         };
-        write(&ctx, &me, &previous, restarted, None).await?;
+        write(&ctx, &me, previous, restarted, None).await?;
         return Ok(Requeue::requeue(Duration::from_secs(1)));
     }
+
+    let fts: Api<FinanceTracker> = Api::namespaced(ctx.client.clone(), namespace);
+    let target = &me.spec.finance_tracker;
+    let Some(ft) = fts
+        .get_opt(target)
+        .await
+        .map_err(|e| ReconcileError::kube("read FinanceTracker", e))?
+    else {
+        let message = format!("FinanceTracker {target} does not exist in namespace {namespace}");
+        return block(&ctx, &me, previous, "FinanceTrackerMissing", message).await;
+    };
+    let all = list_experiments(&ctx, namespace).await?;
     let holder = variants::holder(&ft, &all).map(ResourceExt::name_any);
     if holder.as_deref() != Some(me.name_any().as_str()) {
         let message = format!(
             "ModelExperiment {} already runs on FinanceTracker {target}: this one waits until it finishes",
             holder.unwrap_or_default()
         );
-        return block(&ctx, &me, &previous, "AnotherExperimentRuns", message).await;
+        return block(&ctx, &me, previous, "AnotherExperimentRuns", message).await;
     }
-    let checks = match analysis::checks(&me.spec, &namespace) {
+    let checks = match analysis::checks(&me.spec, namespace) {
         Ok(checks) => checks,
-        Err(message) => return fail(&ctx, &me, &previous, generation, now, message).await,
+        Err(message) => return fail(&ctx, &me, &seen, message).await,
     };
     let Some(url) = ft.spec.monitoring.prometheus_url.as_deref() else {
         let message = format!(
             "FinanceTracker {target} has no spec.monitoring.prometheusUrl: the analysis has nowhere to measure"
         );
-        return block(&ctx, &me, &previous, "NoPrometheus", message).await;
+        return block(&ctx, &me, previous, "NoPrometheus", message).await;
     };
     let Ok(url) = Url::parse(url) else {
         let message = format!("FinanceTracker {target}'s prometheusUrl {url} is not a URL");
-        return block(&ctx, &me, &previous, "NoPrometheus", message).await;
+        return block(&ctx, &me, previous, "NoPrometheus", message).await;
     };
     let prometheus = Prometheus::new(url, QUERY_TIMEOUT);
-    advance(&ctx, &me, &ft, &all, &checks, &prometheus, now).await
+    advance(&ctx, &me, &seen, &ft, &all, &checks, &prometheus).await
 }
 
 /// Reads a Deployment of `ft`'s, if it exists.
@@ -259,17 +274,13 @@ async fn deployment(
 async fn advance(
     ctx: &Context,
     me: &ModelExperiment,
+    seen: &Seen,
     ft: &FinanceTracker,
     all: &[Arc<ModelExperiment>],
     checks: &[analysis::Check],
     prometheus: &Prometheus,
-    now: Timestamp,
 ) -> Result<Requeue, ReconcileError> {
-    let previous = me.status.clone().unwrap_or_default();
-    let generation = me.metadata.generation.unwrap_or(0);
-    let spec_changed = previous
-        .analysis_generation
-        .is_some_and(|g| g != generation);
+    let (previous, spec_changed) = (&seen.previous, seen.spec_changed);
     let phase = previous.phase;
     if phase.is_none() || phase == Some(ExperimentPhase::Pending) {
         let serving = variants::variants(ft, all).serving.version;
@@ -278,22 +289,22 @@ async fn advance(
                 "the baseline {} is not what FinanceTracker {} serves ({serving})",
                 me.spec.baseline.version, me.spec.finance_tracker
             );
-            return block(ctx, me, &previous, "BaselineNotServing", message).await;
+            return block(ctx, me, previous, "BaselineNotServing", message).await;
         }
         if phase.is_none() {
             // Admitted: the candidate's workers start, with no traffic yet.
             let admitted = ModelExperimentStatus {
                 phase: Some(ExperimentPhase::Pending),
-                analysis_generation: Some(generation),
+                analysis_generation: Some(seen.generation),
                 message: Some("starting the candidate's workers".to_owned()),
                 ..ModelExperimentStatus::default()
             };
-            write(ctx, me, &previous, admitted, Some("Admitted")).await?;
+            write(ctx, me, previous, admitted, Some("Admitted")).await?;
             return Ok(Requeue::requeue(WORKERS));
         }
     }
     if phase == Some(ExperimentPhase::Promoting) && !spec_changed {
-        return finish_promotion(ctx, me, ft, &previous).await;
+        return finish_promotion(ctx, me, ft, previous).await;
     }
     let state = workers(deployment(ctx, ft, Component::MlCandidate).await?.as_ref());
     let pending = phase == Some(ExperimentPhase::Pending);
@@ -302,16 +313,16 @@ async fn advance(
             message: Some("waiting for the candidate's workers to be ready".to_owned()),
             ..previous.clone()
         };
-        write(ctx, me, &previous, waiting, None).await?;
+        write(ctx, me, previous, waiting, None).await?;
         return Ok(Requeue::requeue(WORKERS));
     }
     if (pending || spec_changed)
         && state == Workers::Ready
         && let Err(message) = analysis::preflight(prometheus, checks).await
     {
-        return fail(ctx, me, &previous, generation, now, message).await;
+        return fail(ctx, me, seen, message).await;
     }
-    judge(ctx, me, &previous, checks, prometheus, state, now).await
+    judge(ctx, me, seen, checks, prometheus, state).await
 }
 
 /// Once the serving workers run the candidate, the promotion is complete.
@@ -342,18 +353,20 @@ async fn finish_promotion(
 async fn judge(
     ctx: &Context,
     me: &ModelExperiment,
-    previous: &ModelExperimentStatus,
+    seen: &Seen,
     checks: &[analysis::Check],
     prometheus: &Prometheus,
     state: Workers,
-    now: Timestamp,
 ) -> Result<Requeue, ReconcileError> {
-    let namespace = me.namespace().unwrap_or_default();
-    let generation = me.metadata.generation.unwrap_or(0);
+    let Seen {
+        namespace,
+        generation,
+        previous,
+        spec_changed,
+        now,
+    } = seen;
+    let (generation, now) = (*generation, *now);
     let pending = previous.phase == Some(ExperimentPhase::Pending);
-    let spec_changed = previous
-        .analysis_generation
-        .is_some_and(|g| g != generation);
     let progress = progress_of(previous);
     let due = progress.since + i64::from(me.spec.analysis.interval_seconds) <= now.as_second();
     let judging = !pending && !spec_changed && due && state != Workers::Broken;
@@ -386,7 +399,7 @@ async fn judge(
     let (reason, message) = describe(&decision.action, &me.spec.candidate.version);
     let mut next = status_after(previous, &decision, message);
     if judging {
-        record(ctx, me, &namespace, &measured, &mut next);
+        record(ctx, me, namespace, &measured, &mut next);
     }
     let event = match decision.action {
         Action::WaitUntil { .. } | Action::Done => None,
@@ -493,16 +506,15 @@ async fn block(
 async fn fail(
     ctx: &Context,
     me: &ModelExperiment,
-    previous: &ModelExperimentStatus,
-    generation: i64,
-    now: Timestamp,
+    seen: &Seen,
     message: String,
 ) -> Result<Requeue, ReconcileError> {
+    let previous = &seen.previous;
     let next = ModelExperimentStatus {
         phase: Some(ExperimentPhase::Failed),
         weight: 0,
-        analysis_generation: Some(generation),
-        since: Some(now.to_string()),
+        analysis_generation: Some(seen.generation),
+        since: Some(seen.now.to_string()),
         message: Some(message),
         ..previous.clone()
     };

@@ -52,11 +52,21 @@ fn phase(me: &ModelExperiment) -> Option<ExperimentPhase> {
     me.status.as_ref().and_then(|s| s.phase)
 }
 
-/// Oldest first, by creation then name: the order experiments are admitted and applied in.
-fn age_order(experiments: &mut [&ModelExperiment]) {
-    experiments.sort_by(|a, b| {
+/// `ft`'s experiments, oldest first (by creation, then name): the order they are admitted
+/// and applied in.
+fn experiments_of<'a>(
+    ft: &FinanceTracker,
+    experiments: &'a [Arc<ModelExperiment>],
+) -> Vec<&'a ModelExperiment> {
+    let mut mine: Vec<&ModelExperiment> = experiments
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|me| targets(ft, me))
+        .collect();
+    mine.sort_by(|a, b| {
         (a.creation_timestamp(), a.name_any()).cmp(&(b.creation_timestamp(), b.name_any()))
     });
+    mine
 }
 
 /// The experiment that may run on `ft` now: one already running, else the oldest that has
@@ -65,19 +75,19 @@ pub fn holder<'a>(
     ft: &FinanceTracker,
     experiments: &'a [Arc<ModelExperiment>],
 ) -> Option<&'a ModelExperiment> {
-    let mut mine: Vec<&ModelExperiment> = experiments
-        .iter()
-        .map(AsRef::as_ref)
-        .filter(|me| targets(ft, me))
-        .collect();
-    age_order(&mut mine);
+    holder_among(&experiments_of(ft, experiments))
+}
+
+fn holder_among<'a>(mine: &[&'a ModelExperiment]) -> Option<&'a ModelExperiment> {
     let running = mine
         .iter()
+        .copied()
         .find(|me| phase(me).is_some_and(|p| p.running() && p != ExperimentPhase::Pending));
     if let Some(me) = running {
         return Some(me);
     }
-    mine.into_iter()
+    mine.iter()
+        .copied()
         .find(|me| phase(me).is_none_or(|p| p == ExperimentPhase::Pending))
 }
 
@@ -88,12 +98,7 @@ pub fn variants(ft: &FinanceTracker, experiments: &[Arc<ModelExperiment>]) -> Va
         image: None,
         accuracy: None,
     };
-    let mut mine: Vec<&ModelExperiment> = experiments
-        .iter()
-        .map(AsRef::as_ref)
-        .filter(|me| targets(ft, me))
-        .collect();
-    age_order(&mut mine);
+    let mine = experiments_of(ft, experiments);
     for me in &mine {
         let promoted = matches!(
             phase(me),
@@ -112,7 +117,7 @@ pub fn variants(ft: &FinanceTracker, experiments: &[Arc<ModelExperiment>]) -> Va
             };
         }
     }
-    let candidate = holder(ft, experiments)
+    let candidate = holder_among(&mine)
         .filter(|me| phase(me).is_some_and(ExperimentPhase::running))
         .map(|me| {
             let status = me.status.as_ref();
