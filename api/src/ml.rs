@@ -29,7 +29,7 @@ use contracts::categorization::{
     CategorizeRequest, CategorizeResponse, FeedbackRequest, Item, Outcome, Suggestion,
 };
 use contracts::categorization::{
-    QUEUE_IDS_FIELD, QUEUE_LEDGER_FIELD, QUEUE_VERSIONS_KEY, queue_stream_of,
+    QUEUE_GROUP, QUEUE_IDS_FIELD, QUEUE_LEDGER_FIELD, QUEUE_VERSIONS_KEY, queue_stream_of,
 };
 use service_kit::stores::LazyRedis;
 use uuid::Uuid;
@@ -211,11 +211,13 @@ impl MlClient {
         });
     }
 
-    /// Moves the entries of every stream no route reads any more (a candidate's, once it is
-    /// rolled back or promoted) to the streams their ledgers are routed to now. Entries a
-    /// worker took and did not finish are moved too. Two API replicas moving at once may
-    /// queue an entry twice, which the workers' conditional writes make harmless; a failure
-    /// is logged and tried again at the next reading of the routing.
+    /// Moves the unfinished entries of every stream no route reads any more (a candidate's,
+    /// once it is rolled back or promoted) to the streams their ledgers are routed to now:
+    /// those its workers never took, and those they took and did not acknowledge, read as
+    /// one more reader of the workers' consumer group. Finished entries stay until the
+    /// stream is trimmed. An entry a worker is still busy with may be moved and done twice,
+    /// which changes nothing (results are written only to transactions still uncategorised);
+    /// a failure is logged and tried again at the next reading of the routing.
     pub async fn rehome_queues(&self) {
         match self.try_rehome_queues().await {
             Ok(0) => {}
@@ -239,19 +241,17 @@ impl MlClient {
         let routing = self.routing();
         let mut moved = 0;
         for version in orphaned(routing.as_ref(), &used) {
-            let stream = queue_stream_of(version);
+            let reader = service_kit::streams::GroupReader {
+                redis: self.redis.clone(),
+                stream: queue_stream_of(version),
+                group: QUEUE_GROUP.to_owned(),
+                name: "api-rehoming".to_owned(),
+                min_idle: Duration::ZERO,
+            };
+            // A candidate whose workers never started has no group yet: all is unread.
+            reader.ensure_group().await?;
             loop {
-                let entries: Vec<service_kit::streams::Entry> = self
-                    .redis
-                    .query(
-                        redis::cmd("XRANGE")
-                            .arg(&stream)
-                            .arg("-")
-                            .arg("+")
-                            .arg("COUNT")
-                            .arg(REHOME_BATCH),
-                    )
-                    .await?;
+                let entries = reader.next(REHOME_BATCH, Duration::ZERO).await?;
                 if entries.is_empty() {
                     break;
                 }
@@ -266,7 +266,13 @@ impl MlClient {
                     add_entry(&mut pipeline, version, flat);
                 }
                 let ids: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
-                pipeline.cmd("XDEL").arg(&stream).arg(&ids).ignore();
+                pipeline
+                    .cmd("XACK")
+                    .arg(&reader.stream)
+                    .arg(QUEUE_GROUP)
+                    .arg(&ids)
+                    .ignore();
+                pipeline.cmd("XDEL").arg(&reader.stream).arg(&ids).ignore();
                 self.redis.pipeline::<()>(&pipeline).await?;
                 moved += entries.len();
             }

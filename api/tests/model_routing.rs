@@ -11,7 +11,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use support::{Client, TestApi, ml_queued, ml_queued_on, ml_worker_of};
+use support::{Client, TestApi, account, ml_queued, ml_queued_on, ml_worker_of};
 use uuid::Uuid;
 
 const INT8: &str = "minilm-l6-v2-int8";
@@ -27,23 +27,17 @@ fn write_routing(file: &std::path::Path, routes: &Value) {
 
 /// A checking account in `ledger` with one fuel line filed by hand; the account's id.
 async fn household(client: &Client, api: &TestApi, ledger: Uuid) -> Value {
-    let (status, account) = client
-        .post(
-            &format!("/api/v1/ledgers/{ledger}/accounts"),
-            json!({ "name": "Checking", "kind": "checking", "currency": "EUR" }),
-        )
-        .await;
-    assert_eq!(status, 201, "{account}");
+    let account = json!(account(client, ledger, "Checking").await);
     let fuel = api.category(ledger, "Fuel").await;
     let (status, body) = client
         .post(
             &format!("/api/v1/ledgers/{ledger}/transactions"),
-            json!({ "account_id": account["id"], "date": "2026-10-07", "amount": "-300.00",
+            json!({ "account_id": account, "date": "2026-10-07", "amount": "-300.00",
                     "payee": "ENGEN MITCHELL PARK", "category_id": fuel }),
         )
         .await;
     assert_eq!(status, 201, "{body}");
-    account["id"].clone()
+    account
 }
 
 /// Another line from the same station: the model applies the category; that transaction.
@@ -153,53 +147,75 @@ async fn a_routing_change_applies_without_a_restart_and_feedback_follows_the_pre
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The candidate's worker is down: a household routed to it has its transaction queued on
-/// the candidate's own stream, not where the serving workers would take it. Once the
-/// candidate is gone from the routing (rolled back), the entry moves to the serving stream.
-/// (In the test above, so that no other routing-following API in this Redis moves it.)
+/// The candidate's worker is down: a household routed to it has its transactions queued on
+/// the candidate's own stream, not where the serving workers would take them. The candidate
+/// finishes one and is in the middle of another when it is rolled back (gone from the
+/// routing): the unfinished two move to the serving stream, the finished one does not.
+/// (In the test above, so that no other routing-following API in this Redis moves them.)
 async fn queued_on_the_variants_stream_until_it_is_retired(api: &TestApi, file: &std::path::Path) {
+    let version = format!("trial-{}", Uuid::new_v4().simple());
     write_routing(
         file,
-        &json!([{"version": FP32, "weight": 100, "url": "http://127.0.0.1:9/"},
+        &json!([{"version": version, "weight": 100, "url": "http://127.0.0.1:9/"},
                 {"version": INT8, "weight": 0}]),
     );
     tokio::time::sleep(Duration::from_millis(600)).await;
     let (client, ledger) = api.user("Queued").await;
-    let (status, account) = client
-        .post(
-            &format!("/api/v1/ledgers/{ledger}/accounts"),
-            json!({ "name": "Checking", "kind": "checking", "currency": "EUR" }),
-        )
-        .await;
-    assert_eq!(status, 201, "{account}");
-    let (status, body) = client
-        .post(
-            &format!("/api/v1/ledgers/{ledger}/transactions"),
-            json!({ "account_id": account["id"], "date": "2026-11-02", "amount": "-12.00",
-                    "payee": "WOOLWORTHS" }),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    assert_eq!(body["category_id"], Value::Null, "{body}");
-    let id = body["id"].as_str().expect("id").to_owned();
-    let candidate = contracts::categorization::queue_stream_of(FP32);
-    assert_eq!(ml_queued_on(&candidate, ledger).await, std::slice::from_ref(&id));
+    let account = account(&client, ledger, "Checking").await;
+    let mut ids = Vec::new();
+    for payee in ["WOOLWORTHS", "PICK N PAY", "SPAR"] {
+        let (status, body) = client
+            .post(
+                &format!("/api/v1/ledgers/{ledger}/transactions"),
+                json!({ "account_id": account, "date": "2026-11-02", "amount": "-12.00",
+                        "payee": payee }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["category_id"], Value::Null, "{body}");
+        ids.push(body["id"].as_str().expect("id").to_owned());
+    }
+    let candidate = contracts::categorization::queue_stream_of(&version);
+    let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+    assert_eq!(ml_queued_on(&candidate, ledger).await, newest_first);
     assert!(
         ml_queued(ledger).await.is_empty(),
         "not for the serving workers"
     );
 
-    // Rolled back: the serving workers take everyone, and the queued entry with them.
+    // The candidate's worker takes two entries and finishes the first.
+    let worker = service_kit::streams::GroupReader {
+        redis: service_kit::stores::LazyRedis::new(
+            redis::Client::open(testkit::stores::redis_url()).expect("redis url"),
+        ),
+        stream: candidate.clone(),
+        group: contracts::categorization::QUEUE_GROUP.to_owned(),
+        name: "candidate-0".to_owned(),
+        min_idle: Duration::from_mins(1),
+    };
+    worker.ensure_group().await.expect("group");
+    let taken = worker.next(2, Duration::ZERO).await.expect("read");
+    assert_eq!(taken.len(), 2);
+    worker.ack(&[taken[0].0.clone()]).await.expect("ack");
+
+    // Rolled back: the serving workers take everyone, and what was left undone with them.
     write_routing(file, &json!([{"version": INT8, "weight": 100}]));
     for _ in 0..50 {
-        if !ml_queued(ledger).await.is_empty() {
+        if ml_queued(ledger).await.len() == 2 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(ml_queued(ledger).await, [id]);
-    assert!(
-        ml_queued_on(&candidate, ledger).await.is_empty(),
-        "moved, not copied"
+    assert_eq!(ml_queued(ledger).await, newest_first[..2]);
+    let left = worker.backlog().await.expect("backlog");
+    assert_eq!(
+        (left.waiting, left.taken),
+        (Some(0), 0),
+        "nothing left undone on the retired stream"
+    );
+    assert_eq!(
+        ml_queued_on(&candidate, ledger).await,
+        [ids[0].clone()],
+        "the finished entry stays where it was done"
     );
 }

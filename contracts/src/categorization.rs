@@ -9,6 +9,8 @@ use uuid::Uuid;
 /// [`QUEUE_ENTRY_IDS`]), the workers consume them in one group. An entry with a single
 /// `transaction_id` field, as earlier versions wrote, is read as well.
 pub const QUEUE_STREAM: &str = "ft:ml:queue";
+/// The consumer group every worker reads its stream in.
+pub const QUEUE_GROUP: &str = "ml-workers";
 
 /// The stream of a variant with workers of its own (a ModelExperiment's candidate): the
 /// queued categorisations of the households routed to it, which only its workers read.

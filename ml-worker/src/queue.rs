@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::ledgers::{LedgerError, Ledgers};
 use crate::metrics::MlMetrics;
 
-pub const GROUP: &str = "ml-workers";
+pub use contracts::categorization::QUEUE_GROUP as GROUP;
 /// Entries per read: with up to `QUEUE_ENTRY_IDS` (50) transactions each, one read is at
 /// most one categorisation batch (1,000).
 const BATCH: usize =

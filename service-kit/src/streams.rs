@@ -45,8 +45,8 @@ impl GroupReader {
     }
 
     /// Up to `count` entries: those idle longer than `min_idle` (a crashed reader's, whose
-    /// work may be partly done) first, else new ones, waiting up to `block` for them. Empty
-    /// when none came.
+    /// work may be partly done) first, else new ones, waiting up to `block` for them (zero:
+    /// not at all). Empty when none came.
     pub async fn next(&self, count: usize, block: Duration) -> Result<Vec<Entry>, String> {
         let idle_ms = u64::try_from(self.min_idle.as_millis()).unwrap_or(u64::MAX);
         let (_, claimed, _): (String, Vec<Entry>, Vec<String>) = self
@@ -65,23 +65,19 @@ impl GroupReader {
         if !claimed.is_empty() {
             return Ok(claimed);
         }
-        let block_ms = u64::try_from(block.as_millis()).unwrap_or(0);
-        let reply: Option<Vec<(String, Vec<Entry>)>> = self
-            .redis
-            .query(
-                redis::cmd("XREADGROUP")
-                    .arg("GROUP")
-                    .arg(&self.group)
-                    .arg(&self.name)
-                    .arg("COUNT")
-                    .arg(count)
-                    .arg("BLOCK")
-                    .arg(block_ms)
-                    .arg("STREAMS")
-                    .arg(&self.stream)
-                    .arg(">"),
-            )
-            .await?;
+        let mut read = redis::cmd("XREADGROUP");
+        read.arg("GROUP")
+            .arg(&self.group)
+            .arg(&self.name)
+            .arg("COUNT")
+            .arg(count);
+        if !block.is_zero() {
+            // `BLOCK 0` would wait for ever.
+            read.arg("BLOCK")
+                .arg(u64::try_from(block.as_millis()).unwrap_or(u64::MAX).max(1));
+        }
+        read.arg("STREAMS").arg(&self.stream).arg(">");
+        let reply: Option<Vec<(String, Vec<Entry>)>> = self.redis.query(&read).await?;
         Ok(reply
             .unwrap_or_default()
             .into_iter()
