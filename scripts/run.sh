@@ -4,6 +4,12 @@
 # API, the ML worker and nginx in front of them (the web app, with /api and the WebSocket
 # passed to the API), waits until they answer, prints the one URL, and stays in the
 # foreground. Ctrl-C or SIGTERM stops what it started, and only that.
+#
+# A model experiment without Kubernetes: ML_CANDIDATE_VERSION=minilm-l6-v2-fp32 starts a
+# second worker serving that version beside the first (MODEL_VERSION, default
+# minilm-l6-v2-int8) and routes ML_CANDIDATE_WEIGHT percent of the households (default 50)
+# to it through .run/routing.json, which the API re-reads every few seconds (edit it to
+# change the weights live).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/stores.sh
@@ -14,6 +20,10 @@ source scripts/web.sh
 WEB_PORT=${WEB_PORT:-8080}
 API_PORT=${API_PORT:-8081}
 ML_PORT=${ML_PORT:-8090}
+ML_CANDIDATE_PORT=${ML_CANDIDATE_PORT:-8091}
+ML_CANDIDATE_VERSION=${ML_CANDIDATE_VERSION:-}
+ML_CANDIDATE_WEIGHT=${ML_CANDIDATE_WEIGHT:-50}
+export MODEL_VERSION=${MODEL_VERSION:-minilm-l6-v2-int8}
 export DATABASE_URL=${DATABASE_URL:-postgres://financetracker:financetracker@127.0.0.1:5432/financetracker}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 RUN_DIR=.run
@@ -21,14 +31,26 @@ PIDS=()
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-for port in "$WEB_PORT" "$API_PORT" "$ML_PORT"; do
-    port_free "$port" || die "port $port is in use: is FinanceTracker already running? (choose others with WEB_PORT=... API_PORT=... ML_PORT=...)"
+ports=("$WEB_PORT" "$API_PORT" "$ML_PORT")
+if [ -n "$ML_CANDIDATE_VERSION" ]; then
+    [ "$ML_CANDIDATE_VERSION" != "$MODEL_VERSION" ] ||
+        die "ML_CANDIDATE_VERSION is the version already served ($MODEL_VERSION): name the other one"
+    [[ "$ML_CANDIDATE_WEIGHT" =~ ^[0-9]+$ ]] && [ "$ML_CANDIDATE_WEIGHT" -le 100 ] ||
+        die "ML_CANDIDATE_WEIGHT must be a whole percentage from 0 to 100, not '$ML_CANDIDATE_WEIGHT'"
+    ports+=("$ML_CANDIDATE_PORT")
+fi
+for port in "${ports[@]}"; do
+    port_free "$port" || die "port $port is in use: is FinanceTracker already running? (choose others with WEB_PORT=... API_PORT=... ML_PORT=... ML_CANDIDATE_PORT=...)"
 done
 
 ensure_packages curl nginx
 ensure_stores
 scripts/model.sh
 export MODEL_DIR=${MODEL_DIR:-$PWD/models}
+for version in "$MODEL_VERSION" ${ML_CANDIDATE_VERSION:+"$ML_CANDIDATE_VERSION"}; do
+    [ -d "$MODEL_DIR/$version" ] ||
+        die "no model $version in $MODEL_DIR (there: $(ls "$MODEL_DIR" | grep -v onnxruntime | tr '\n' ' '))"
+done
 
 say "building (release)"
 cargo build --release --locked -p api -p ml-worker
@@ -66,7 +88,23 @@ start() {
 say "database: migrations and demo data"
 target/release/api seed-demo
 
-LISTEN_ADDR=127.0.0.1:$API_PORT ML_WORKER_URL=http://127.0.0.1:$ML_PORT start api target/release/api serve
+routing=()
+if [ -n "$ML_CANDIDATE_VERSION" ]; then
+    # As the operator writes it during a ModelExperiment (contracts::model_routing).
+    cat > "$RUN_DIR/routing.json" <<JSON
+{"defaultVersion": "$MODEL_VERSION", "experiment": "local",
+ "routes": [{"version": "$ML_CANDIDATE_VERSION", "weight": $ML_CANDIDATE_WEIGHT, "url": "http://127.0.0.1:$ML_CANDIDATE_PORT"},
+            {"version": "$MODEL_VERSION", "weight": $((100 - ML_CANDIDATE_WEIGHT))}]}
+JSON
+    routing=(ML_ROUTING_FILE="$PWD/$RUN_DIR/routing.json")
+    # Its households' queued categorisations wait on its own stream.
+    LISTEN_ADDR=127.0.0.1:$ML_CANDIDATE_PORT MODEL_VERSION=$ML_CANDIDATE_VERSION \
+        QUEUE_STREAM=ft:ml:queue:$ML_CANDIDATE_VERSION start ml-candidate target/release/ml-worker
+else
+    rm -f "$RUN_DIR/routing.json"
+fi
+start api env LISTEN_ADDR=127.0.0.1:$API_PORT ML_WORKER_URL=http://127.0.0.1:$ML_PORT \
+    "${routing[@]}" target/release/api serve
 LISTEN_ADDR=127.0.0.1:$ML_PORT start ml-worker target/release/ml-worker
 
 wait_ready() {
@@ -83,6 +121,7 @@ wait_ready() {
 }
 wait_ready api "http://127.0.0.1:$API_PORT/readyz"
 wait_ready ml-worker "http://127.0.0.1:$ML_PORT/readyz"
+[ -z "$ML_CANDIDATE_VERSION" ] || wait_ready ml-candidate "http://127.0.0.1:$ML_CANDIDATE_PORT/readyz"
 start_nginx "$PWD/$RUN_DIR/nginx" "$WEB_PORT" "127.0.0.1:$API_PORT"
 PIDS+=("$NGINX_PID")
 wait_ready web "http://127.0.0.1:$WEB_PORT/healthz"
@@ -91,7 +130,8 @@ echo
 echo "FinanceTracker is running at http://127.0.0.1:$WEB_PORT"
 echo "  Sign in as demo@financetracker.local with the password financetracker-demo"
 echo "  API        http://127.0.0.1:$API_PORT  (/healthz, /readyz, /metrics; the app reaches it at /api)"
-echo "  ML worker  http://127.0.0.1:$ML_PORT"
+echo "  ML worker  http://127.0.0.1:$ML_PORT  ($MODEL_VERSION)"
+[ -z "$ML_CANDIDATE_VERSION" ] || echo "  candidate  http://127.0.0.1:$ML_CANDIDATE_PORT  ($ML_CANDIDATE_VERSION, ${ML_CANDIDATE_WEIGHT}% of households; weights in $RUN_DIR/routing.json)"
 echo "Press Ctrl-C to stop."
 echo
 
