@@ -16,8 +16,12 @@ export function CategoryCell({
   if (row.splits.length > 0) return <span>Split ({row.splits.length})</span>;
   if (row.category_id) {
     const name = names.get(row.category_id) ?? "…";
+    // One line, as every row is: a long name is cut, and shown whole on hover.
     return (
-      <span title={row.category_source === "ml" ? `Chosen by the model (${Math.round((row.ml_confidence ?? 0) * 100)}%)` : undefined}>
+      <span
+        className="block truncate"
+        title={row.category_source === "ml" ? `${name}: chosen by the model (${Math.round((row.ml_confidence ?? 0) * 100)}%)` : name}
+      >
         {name}
       </span>
     );
