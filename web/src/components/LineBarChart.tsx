@@ -12,6 +12,8 @@ export interface Series {
 
 /** A uPlot chart with axes and numbers, in the theme's colours, sized to its container.
  * Values are for drawing only; every figure shown as text comes from the API's decimals.
+ * With more than one series the legend names them with their values at the cursor, or at
+ * the latest point.
  * `summary` is the chart's text alternative. */
 export function LineBarChart({
   x,
@@ -37,12 +39,18 @@ export function LineBarChart({
     const colour = (c: string) => (c.startsWith("--") ? token(c) : c);
     const axis = { stroke: token("--muted"), grid: { stroke: token("--line"), width: 1 }, ticks: { stroke: token("--line") } };
     const bars = uPlot.paths.bars?.({ size: [0.6, 48] });
+    // The legend shows the point under the cursor, and the latest one otherwise (rather
+    // than labels without values).
+    const latest = (u: uPlot) => {
+      if (u.cursor.idx == null && x.length > 0) u.setLegend({ idx: x.length - 1 });
+    };
     const plot = new uPlot(
       {
         width: element.clientWidth || 300,
         height,
         legend: { show: series.length > 1 },
         cursor: { points: { size: 6 } },
+        hooks: { setCursor: [latest] },
         scales: { x: { time: false } },
         axes: [
           { ...axis, values: (_u, ticks) => ticks.map((t) => xLabel(t)) },
@@ -64,6 +72,7 @@ export function LineBarChart({
       [x, ...series.map((s) => s.values)],
       element,
     );
+    latest(plot);
     const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height }));
     resize.observe(element);
     return () => {
