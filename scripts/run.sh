@@ -35,7 +35,7 @@ ports=("$WEB_PORT" "$API_PORT" "$ML_PORT")
 if [ -n "$ML_CANDIDATE_VERSION" ]; then
     [ "$ML_CANDIDATE_VERSION" != "$MODEL_VERSION" ] ||
         die "ML_CANDIDATE_VERSION is the version already served ($MODEL_VERSION): name the other one"
-    [[ "$ML_CANDIDATE_WEIGHT" =~ ^[0-9]+$ ]] && [ "$ML_CANDIDATE_WEIGHT" -le 100 ] ||
+    [[ "$ML_CANDIDATE_WEIGHT" =~ ^(100|[1-9]?[0-9])$ ]] ||
         die "ML_CANDIDATE_WEIGHT must be a whole percentage from 0 to 100, not '$ML_CANDIDATE_WEIGHT'"
     ports+=("$ML_CANDIDATE_PORT")
 fi
@@ -43,14 +43,14 @@ for port in "${ports[@]}"; do
     port_free "$port" || die "port $port is in use: is FinanceTracker already running? (choose others with WEB_PORT=... API_PORT=... ML_PORT=... ML_CANDIDATE_PORT=...)"
 done
 
-ensure_packages curl nginx
-ensure_stores
 scripts/model.sh
 export MODEL_DIR=${MODEL_DIR:-$PWD/models}
 for version in "$MODEL_VERSION" ${ML_CANDIDATE_VERSION:+"$ML_CANDIDATE_VERSION"}; do
     [ -d "$MODEL_DIR/$version" ] ||
         die "no model $version in $MODEL_DIR (there: $(ls "$MODEL_DIR" | grep -v onnxruntime | tr '\n' ' '))"
 done
+ensure_packages curl nginx
+ensure_stores
 
 say "building (release)"
 cargo build --release --locked -p api -p ml-worker
@@ -88,7 +88,8 @@ start() {
 say "database: migrations and demo data"
 target/release/api seed-demo
 
-routing=()
+# The API always follows the file: without it (no candidate) everyone goes to ML_WORKER_URL,
+# and what a candidate of an earlier run left queued moves to the serving worker.
 if [ -n "$ML_CANDIDATE_VERSION" ]; then
     # As the operator writes it during a ModelExperiment (contracts::model_routing).
     cat > "$RUN_DIR/routing.json" <<JSON
@@ -96,15 +97,14 @@ if [ -n "$ML_CANDIDATE_VERSION" ]; then
  "routes": [{"version": "$ML_CANDIDATE_VERSION", "weight": $ML_CANDIDATE_WEIGHT, "url": "http://127.0.0.1:$ML_CANDIDATE_PORT"},
             {"version": "$MODEL_VERSION", "weight": $((100 - ML_CANDIDATE_WEIGHT))}]}
 JSON
-    routing=(ML_ROUTING_FILE="$PWD/$RUN_DIR/routing.json")
     # Its households' queued categorisations wait on its own stream.
     LISTEN_ADDR=127.0.0.1:$ML_CANDIDATE_PORT MODEL_VERSION=$ML_CANDIDATE_VERSION \
         QUEUE_STREAM=ft:ml:queue:$ML_CANDIDATE_VERSION start ml-candidate target/release/ml-worker
 else
     rm -f "$RUN_DIR/routing.json"
 fi
-start api env LISTEN_ADDR=127.0.0.1:$API_PORT ML_WORKER_URL=http://127.0.0.1:$ML_PORT \
-    "${routing[@]}" target/release/api serve
+LISTEN_ADDR=127.0.0.1:$API_PORT ML_WORKER_URL=http://127.0.0.1:$ML_PORT \
+    ML_ROUTING_FILE="$PWD/$RUN_DIR/routing.json" start api target/release/api serve
 LISTEN_ADDR=127.0.0.1:$ML_PORT start ml-worker target/release/ml-worker
 
 wait_ready() {

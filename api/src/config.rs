@@ -73,6 +73,13 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub ml_routing_poll_seconds: u64,
 
+    /// How long a retired variant's queue stream must go unwritten, and an entry taken from
+    /// it unacknowledged, before the API moves it to the variant that serves its household
+    /// now, in seconds: longer than a changed routing takes to reach every API.
+    #[arg(long, env = "ML_QUEUE_SETTLE_SECONDS", default_value_t = 120,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub ml_queue_settle_seconds: u64,
+
     /// How long creating a transaction waits for the ML worker, in milliseconds.
     #[arg(long, env = "ML_TIMEOUT_MS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(10..=10_000))]

@@ -96,8 +96,14 @@ pub fn queue_version(routing: Option<&ModelRouting>, ledger: Uuid) -> Option<&st
         .map(|route| route.version.as_str())
 }
 
-/// Pure: the versions among `used` (streams written to) that no route reads any more.
-pub fn orphaned<'a>(routing: Option<&ModelRouting>, used: &'a [String]) -> Vec<&'a str> {
+/// Pure: the versions among `used` (each stream written to, with when it was last, in ms)
+/// that no route reads any more and nobody has written to for `settle`.
+pub fn orphaned<'a>(
+    routing: Option<&ModelRouting>,
+    used: &'a [(String, i64)],
+    now_ms: i64,
+    settle: Duration,
+) -> Vec<&'a str> {
     let read = |version: &str| {
         routing.is_some_and(|r| {
             r.routes
@@ -105,21 +111,30 @@ pub fn orphaned<'a>(routing: Option<&ModelRouting>, used: &'a [String]) -> Vec<&
                 .any(|route| route.version == version && route.url.is_some())
         })
     };
+    let settle = i64::try_from(settle.as_millis()).unwrap_or(i64::MAX);
     used.iter()
-        .map(String::as_str)
-        .filter(|version| !read(version))
+        .filter(|(version, written)| !read(version) && now_ms.saturating_sub(*written) >= settle)
+        .map(|(version, _)| version.as_str())
         .collect()
+}
+
+/// Milliseconds since the Unix epoch.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Entries moved per round trip when a retired variant's stream is emptied.
 const REHOME_BATCH: usize = 500;
 
 /// Adds an entry of `fields` (field, value, ...) to `version`'s stream (`None`: the serving
-/// workers'), and `version` to the set of streams written to.
+/// workers'), and notes that `version`'s stream was written to at `now_ms`.
 fn add_entry(
     pipeline: &mut redis::Pipeline,
     version: Option<&str>,
     fields: impl redis::ToRedisArgs,
+    now_ms: i64,
 ) {
     let stream = version.map_or_else(|| QUEUE.to_owned(), queue_stream_of);
     pipeline
@@ -133,9 +148,10 @@ fn add_entry(
         .ignore();
     if let Some(version) = version {
         pipeline
-            .cmd("SADD")
+            .cmd("HSET")
             .arg(QUEUE_VERSIONS_KEY)
             .arg(version)
+            .arg(now_ms)
             .ignore();
     }
 }
@@ -169,9 +185,13 @@ impl MlClient {
 
     /// Reads the routing from `file` now and every `every` after, for as long as the
     /// process runs. A missing file is no routing (the configured worker takes all).
-    pub fn follow_routing(&self, file: PathBuf, every: Duration) {
+    ///
+    /// Each time, it also moves what is left on the streams of variants no longer routed
+    /// (see [`Self::rehome_queues`]), once the file has been read: a routing not yet read
+    /// would make every variant look retired.
+    pub fn follow_routing(&self, file: PathBuf, every: Duration, settle: Duration) {
         let routing = Arc::clone(&self.routing);
-        let read = move |last: &mut Option<String>| {
+        let read = move |last: &mut Option<String>, known: &mut bool| {
             let text = match std::fs::read_to_string(&file) {
                 Ok(text) => text,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -192,6 +212,7 @@ impl MlClient {
                 Ok(next) => {
                     tracing::info!(file = %file.display(), routing = ?next, "model routing");
                     *routing.write().expect("never poisoned") = next;
+                    *known = true;
                 }
                 Err(e) => {
                     tracing::warn!(file = %file.display(), error = %e, "unusable model routing; keeping the last");
@@ -199,27 +220,32 @@ impl MlClient {
             }
             *last = Some(text);
         };
-        let mut last = None;
-        read(&mut last);
+        let (mut last, mut known) = (None, false);
+        read(&mut last, &mut known);
         let client = self.clone();
         tokio::spawn(async move {
             loop {
-                client.rehome_queues().await;
+                if known {
+                    client.rehome_queues(settle).await;
+                }
                 tokio::time::sleep(every).await;
-                read(&mut last);
+                read(&mut last, &mut known);
             }
         });
     }
 
     /// Moves the unfinished entries of every stream no route reads any more (a candidate's,
     /// once it is rolled back or promoted) to the streams their ledgers are routed to now:
-    /// those its workers never took, and those they took and did not acknowledge, read as
-    /// one more reader of the workers' consumer group. Finished entries stay until the
-    /// stream is trimmed. An entry a worker is still busy with may be moved and done twice,
-    /// which changes nothing (results are written only to transactions still uncategorised);
-    /// a failure is logged and tried again at the next reading of the routing.
-    pub async fn rehome_queues(&self) {
-        match self.try_rehome_queues().await {
+    /// those its workers never took, and those taken and not acknowledged for `settle`, read
+    /// as one more reader of the workers' consumer group. A stream counts as retired only
+    /// once nobody has written to it for `settle` either: an API whose mounted routing lags
+    /// behind (the kubelet takes up to a minute or so to deliver a changed ConfigMap) must
+    /// not take a live candidate's work. Finished entries stay until the stream is trimmed.
+    /// An entry moved twice (two APIs at once) is done twice, which changes nothing (results
+    /// are written only to transactions still uncategorised); a failure is logged and tried
+    /// again at the next reading of the routing.
+    pub async fn rehome_queues(&self, settle: Duration) {
+        match self.try_rehome_queues(settle).await {
             Ok(0) => {}
             Ok(moved) => {
                 tracing::info!(
@@ -233,20 +259,21 @@ impl MlClient {
         }
     }
 
-    async fn try_rehome_queues(&self) -> Result<usize, String> {
-        let used: Vec<String> = self
+    async fn try_rehome_queues(&self, settle: Duration) -> Result<usize, String> {
+        let used: Vec<(String, i64)> = self
             .redis
-            .query(redis::cmd("SMEMBERS").arg(QUEUE_VERSIONS_KEY))
+            .query(redis::cmd("HGETALL").arg(QUEUE_VERSIONS_KEY))
             .await?;
         let routing = self.routing();
+        let now = now_ms();
         let mut moved = 0;
-        for version in orphaned(routing.as_ref(), &used) {
+        for version in orphaned(routing.as_ref(), &used, now, settle) {
             let reader = service_kit::streams::GroupReader {
                 redis: self.redis.clone(),
                 stream: queue_stream_of(version),
                 group: QUEUE_GROUP.to_owned(),
                 name: "api-rehoming".to_owned(),
-                min_idle: Duration::ZERO,
+                min_idle: settle,
             };
             // A candidate whose workers never started has no group yet: all is unread.
             reader.ensure_group().await?;
@@ -263,7 +290,7 @@ impl MlClient {
                         .and_then(|l| l.parse().ok());
                     // An entry without a ledger goes where the workers drop malformed ones.
                     let version = ledger.and_then(|l| queue_version(routing.as_ref(), l));
-                    add_entry(&mut pipeline, version, flat);
+                    add_entry(&mut pipeline, version, flat, now);
                 }
                 let ids: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
                 pipeline
@@ -326,8 +353,9 @@ impl MlClient {
         let ledger_id = ledger.to_string();
         let routing = self.routing();
         let version = queue_version(routing.as_ref(), ledger);
+        let now = now_ms();
         let mut pipeline = redis::pipe();
-        // Atomic: a version's entries are never on its stream without it in the set.
+        // Atomic: an entry is never on a version's stream without the time it was written.
         pipeline.atomic();
         for ids in contracts::categorization::queue_entries(transactions) {
             let fields = [
@@ -336,7 +364,7 @@ impl MlClient {
                 QUEUE_IDS_FIELD,
                 &ids,
             ];
-            add_entry(&mut pipeline, version, &fields[..]);
+            add_entry(&mut pipeline, version, &fields[..], now);
         }
         if let Err(e) = self.redis.pipeline::<()>(&pipeline).await {
             tracing::warn!(error = %e, count = transactions.len(), "cannot queue transactions for categorisation");
@@ -534,13 +562,28 @@ mod tests {
             assert_eq!(queue_version(Some(&routing), ledger), expected, "{ledger}");
         }
         assert_eq!(queue_version(None, Uuid::nil()), None);
-        let used = vec!["int8".to_owned(), "fp32".to_owned(), "retired".to_owned()];
+        let settle = Duration::from_mins(2);
+        let used: Vec<(String, i64)> = [("int8", 0), ("fp32", 0), ("retired", 0)]
+            .into_iter()
+            .map(|(v, at)| (v.to_owned(), at))
+            .collect();
+        let now = 120_000;
         assert_eq!(
-            orphaned(Some(&routing), &used),
+            orphaned(Some(&routing), &used, now, settle),
             ["fp32", "retired"],
             "only the candidate's workers read a stream of their own"
         );
-        assert_eq!(orphaned(None, &used), ["int8", "fp32", "retired"]);
+        assert_eq!(
+            orphaned(None, &used, now, settle),
+            ["int8", "fp32", "retired"]
+        );
+        // Written to a moment ago: an API that still routes to it (its routing newer than
+        // this one's) is using it.
+        assert_eq!(
+            orphaned(None, &used, now - 1, settle),
+            Vec::<&str>::new(),
+            "nothing written in the last two minutes is retired"
+        );
     }
 
     #[test]

@@ -117,6 +117,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         ml.follow_routing(
             file.clone(),
             Duration::from_secs(config.ml_routing_poll_seconds),
+            Duration::from_secs(config.ml_queue_settle_seconds),
         );
     }
     let state = AppState {

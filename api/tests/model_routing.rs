@@ -16,6 +16,8 @@ use uuid::Uuid;
 
 const INT8: &str = "minilm-l6-v2-int8";
 const FP32: &str = "minilm-l6-v2-fp32";
+/// How long a retired variant's stream must rest before its work moves (120 s in service).
+const SETTLE: Duration = Duration::from_secs(1);
 
 fn write_routing(file: &std::path::Path, routes: &Value) {
     let routing = json!({"defaultVersion": INT8, "experiment": "trial", "routes": routes});
@@ -67,7 +69,7 @@ async fn a_routing_change_applies_without_a_restart_and_feedback_follows_the_pre
     let api = TestApi::start_with_ml(pool.clone(), &int8).await;
     api.state
         .ml
-        .follow_routing(file.clone(), Duration::from_millis(200));
+        .follow_routing(file.clone(), Duration::from_millis(200), SETTLE);
     let (alice, ledger) = api.user("Alice").await;
     let account = household(&alice, &api, ledger).await;
 
@@ -150,7 +152,8 @@ async fn a_routing_change_applies_without_a_restart_and_feedback_follows_the_pre
 /// The candidate's worker is down: a household routed to it has its transactions queued on
 /// the candidate's own stream, not where the serving workers would take them. The candidate
 /// finishes one and is in the middle of another when it is rolled back (gone from the
-/// routing): the unfinished two move to the serving stream, the finished one does not.
+/// routing): once the stream has rested for `SETTLE`, the unfinished two move to the serving
+/// stream, the finished one does not.
 /// (In the test above, so that no other routing-following API in this Redis moves them.)
 async fn queued_on_the_variants_stream_until_it_is_retired(api: &TestApi, file: &std::path::Path) {
     let version = format!("trial-{}", Uuid::new_v4().simple());
@@ -182,12 +185,29 @@ async fn queued_on_the_variants_stream_until_it_is_retired(api: &TestApi, file: 
         ml_queued(ledger).await.is_empty(),
         "not for the serving workers"
     );
+    let redis = service_kit::stores::LazyRedis::new(
+        redis::Client::open(testkit::stores::redis_url()).expect("redis url"),
+    );
+    let written: i64 = redis
+        .query(
+            redis::cmd("HGET")
+                .arg(contracts::categorization::QUEUE_VERSIONS_KEY)
+                .arg(&version),
+        )
+        .await
+        .expect("when the stream was written");
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis(),
+    )
+    .expect("ms");
+    assert!((0..60_000).contains(&(now - written)), "{written} vs {now}");
 
     // The candidate's worker takes two entries and finishes the first.
     let worker = service_kit::streams::GroupReader {
-        redis: service_kit::stores::LazyRedis::new(
-            redis::Client::open(testkit::stores::redis_url()).expect("redis url"),
-        ),
+        redis: redis.clone(),
         stream: candidate.clone(),
         group: contracts::categorization::QUEUE_GROUP.to_owned(),
         name: "candidate-0".to_owned(),
@@ -200,7 +220,7 @@ async fn queued_on_the_variants_stream_until_it_is_retired(api: &TestApi, file: 
 
     // Rolled back: the serving workers take everyone, and what was left undone with them.
     write_routing(file, &json!([{"version": INT8, "weight": 100}]));
-    for _ in 0..50 {
+    for _ in 0..100 {
         if ml_queued(ledger).await.len() == 2 {
             break;
         }
@@ -218,4 +238,15 @@ async fn queued_on_the_variants_stream_until_it_is_retired(api: &TestApi, file: 
         [ids[0].clone()],
         "the finished entry stays where it was done"
     );
+    // The shared test Redis keeps no trace of this run's made-up version.
+    let mut cleanup = redis::pipe();
+    cleanup
+        .cmd("HDEL")
+        .arg(contracts::categorization::QUEUE_VERSIONS_KEY)
+        .arg(&version)
+        .ignore()
+        .cmd("DEL")
+        .arg(&candidate)
+        .ignore();
+    redis.pipeline::<()>(&cleanup).await.expect("cleanup");
 }

@@ -18,10 +18,11 @@ pub fn queue_stream_of(version: &str) -> String {
     format!("{QUEUE_STREAM}:{version}")
 }
 
-/// The Redis set of the versions whose stream ([`queue_stream_of`]) the API has written to,
-/// so that a stream no route reads any more (the candidate rolled back or promoted) is found
-/// and its entries moved to the streams their ledgers are routed to now.
-pub const QUEUE_VERSIONS_KEY: &str = "ft:ml:queues";
+/// The Redis hash of the versions whose stream ([`queue_stream_of`]) the API has written to,
+/// each with when it last did (ms since the epoch), so that a stream no route reads any more
+/// (the candidate rolled back or promoted) is found and its entries moved to the streams
+/// their ledgers are routed to now.
+pub const QUEUE_VERSIONS_KEY: &str = "ft:ml:queue-versions";
 /// A queue entry's fields: its ledger, its transactions (see [`queue_entries`]), and the
 /// single transaction of an entry from an earlier version.
 pub const QUEUE_LEDGER_FIELD: &str = "ledger_id";
