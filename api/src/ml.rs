@@ -118,13 +118,6 @@ pub fn orphaned<'a>(
         .collect()
 }
 
-/// Milliseconds since the Unix epoch.
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
 /// Entries moved per round trip when a retired variant's stream is emptied.
 const REHOME_BATCH: usize = 500;
 
@@ -265,7 +258,7 @@ impl MlClient {
             .query(redis::cmd("HGETALL").arg(QUEUE_VERSIONS_KEY))
             .await?;
         let routing = self.routing();
-        let now = now_ms();
+        let now = chrono::Utc::now().timestamp_millis();
         let mut moved = 0;
         for version in orphaned(routing.as_ref(), &used, now, settle) {
             let reader = service_kit::streams::GroupReader {
@@ -353,7 +346,7 @@ impl MlClient {
         let ledger_id = ledger.to_string();
         let routing = self.routing();
         let version = queue_version(routing.as_ref(), ledger);
-        let now = now_ms();
+        let now = chrono::Utc::now().timestamp_millis();
         let mut pipeline = redis::pipe();
         // Atomic: an entry is never on a version's stream without the time it was written.
         pipeline.atomic();
